@@ -1,0 +1,177 @@
+//! Command-line parsing and dispatch. Every listing takes `--json`; long work shows a progress bar
+//! on a terminal and stays quiet in a pipe.
+
+mod account;
+mod sync;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use siphon::engine::{Engine, Paths};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "siphon",
+    version,
+    about = "Siphon: a shared inbox for small support teams"
+)]
+pub struct Cli {
+    /// Workspace directory (config and data); default: the platform's config and data dirs.
+    #[arg(long, global = true, env = "SIPHON_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Add, change, list or remove accounts.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+    /// One sync pass over every account (or one): full the first time, incremental after.
+    Sync {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Stay current (IDLE on INBOX, polling other folders) until interrupted.
+    Watch {
+        /// Seconds between polls of folders other than INBOX.
+        #[arg(long, default_value_t = 60)]
+        poll: u64,
+    },
+    /// Per account and folder: messages, last sync, errors; messages kept unparsed.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one message.
+    #[command(subcommand)]
+    Message(MessageCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum MessageCommand {
+    /// Show a message by Message-ID.
+    Show {
+        message_id: String,
+        /// Print the raw RFC 822 bytes.
+        #[arg(long)]
+        raw: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn owner(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Watch { .. } => "siphon watch",
+        Command::Sync { .. } => "siphon sync",
+        _ => "siphon",
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = Paths::resolve(cli.data_dir)?;
+    let mut engine = Engine::new(paths, owner(&cli.command));
+    match cli.command {
+        Command::Account(cmd) => account::run(&mut engine, cmd),
+        Command::Sync { account } => sync::sync(&mut engine, account.as_deref()),
+        Command::Watch { poll } => sync::watch(&mut engine, poll),
+        Command::Status { json } => status(&mut engine, json),
+        Command::Message(MessageCommand::Show {
+            message_id,
+            raw,
+            json,
+        }) => show_message(&mut engine, &message_id, raw, json),
+    }
+}
+
+fn status(engine: &mut Engine, json: bool) -> Result<ExitCode> {
+    let status = engine.status()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if status.accounts.is_empty() {
+        println!(
+            "No accounts. Add one with: siphon account add NAME --email ADDR --imap-host HOST …"
+        );
+    }
+    for a in &status.accounts {
+        println!("{} <{}>", a.name, a.email);
+        if a.folders.is_empty() {
+            println!("  (not synced yet: run siphon sync)");
+        }
+        for f in &a.folders {
+            let when = f.last_sync.as_deref().unwrap_or("never");
+            println!(
+                "  {:<24} {:>8} messages   last sync {when}",
+                f.name, f.messages
+            );
+            for e in &f.errors {
+                println!("    error: {e}");
+            }
+        }
+    }
+    if !status.unparsed.is_empty() {
+        println!(
+            "\n{} message(s) could not be parsed (kept raw):",
+            status.unparsed.len()
+        );
+        for u in &status.unparsed {
+            println!(
+                "  <{}> at {}: {}",
+                u.message_id,
+                u.locations.join(", "),
+                u.problems.join("; ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_message(engine: &mut Engine, id: &str, raw: bool, json: bool) -> Result<ExitCode> {
+    let (view, bytes) = engine.message(id)?;
+    if raw {
+        std::io::stdout().write_all(&bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = &view.record;
+    let addrs = |v: &[siphon::store::Addr]| {
+        v.iter()
+            .map(|a| match &a.name {
+                Some(n) => format!("{n} <{}>", a.email),
+                None => a.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "Message-ID: <{}>{}",
+        r.message_id,
+        if r.synthetic_id { " (derived)" } else { "" }
+    );
+    println!("Date:       {}", siphon::engine::rfc3339(r.date));
+    println!("From:       {}", addrs(&r.from));
+    println!("To:         {}", addrs(&r.to));
+    if !r.cc.is_empty() {
+        println!("Cc:         {}", addrs(&r.cc));
+    }
+    println!("Subject:    {}", r.subject);
+    println!("In:         {}", view.locations.join(", "));
+    for a in &r.attachments {
+        println!("Attachment: {} ({}, {} bytes)", a.name, a.mime, a.size);
+    }
+    for p in &r.problems {
+        println!("Problem:    {p}");
+    }
+    println!("\n{}", view.text);
+    Ok(ExitCode::SUCCESS)
+}

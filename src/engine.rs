@@ -1,0 +1,412 @@
+//! The one façade the CLI and the desktop shell call.
+//!
+//! It resolves where a workspace lives, owns the store for the process, and turns the modules'
+//! errors into one [`Error`] with a stable [`Error::kind`] for the UI to switch on.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::account::{self, Account, Config, Credential, Secret};
+use crate::store::{self, Hash, MessageRecord, Store};
+use crate::sync::{self, FolderReport, Progress};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Account(#[from] account::Error),
+    #[error(transparent)]
+    Credential(#[from] account::credential::Error),
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error(transparent)]
+    Sync(#[from] sync::Error),
+    #[error("cannot find a home directory for the config and data; pass --data-dir DIR")]
+    NoHome,
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// A stable name for the kind of error, for the UI (which never matches message text).
+    pub fn kind(&self) -> &'static str {
+        use crate::imap::Error as I;
+        match self {
+            Error::Account(_) => "config",
+            Error::Credential(_) => "credential",
+            Error::Store(store::Error::Lock(_)) => "busy",
+            Error::Store(_) => "store",
+            Error::Sync(sync::Error::Imap(e)) => match e {
+                I::Auth { .. } => "auth",
+                I::Certificate { .. } | I::Tls { .. } => "tls",
+                I::Unreachable { .. } | I::Lost { .. } | I::Timeout { .. } => "network",
+                I::Unsupported { .. } | I::Refused { .. } => "server",
+            },
+            Error::Sync(sync::Error::Credential(_)) => "credential",
+            Error::Sync(_) => "sync",
+            Error::NoHome => "config",
+            Error::Usage(_) => "usage",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Where a workspace keeps its config and data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+}
+
+impl Paths {
+    /// `--data-dir` (or `SIPHON_DATA_DIR`) holds both config and data; otherwise the platform dirs.
+    pub fn resolve(data_dir: Option<PathBuf>) -> Result<Paths> {
+        if let Some(dir) = data_dir {
+            return Ok(Paths {
+                config_file: dir.join("config.toml"),
+                data_dir: dir,
+            });
+        }
+        let dirs =
+            directories::ProjectDirs::from("app", "Siphon", "siphon").ok_or(Error::NoHome)?;
+        Ok(Paths {
+            data_dir: dirs.data_dir().to_path_buf(),
+            config_file: dirs.config_dir().join("config.toml"),
+        })
+    }
+}
+
+/// Per-folder state for `siphon status`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FolderStatus {
+    pub name: String,
+    pub messages: u32,
+    /// RFC 3339 UTC, or null before the first complete pass.
+    pub last_sync: Option<String>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AccountStatus {
+    pub name: String,
+    pub email: String,
+    pub folders: Vec<FolderStatus>,
+}
+
+/// A message the parser could not read, kept raw.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Unparsed {
+    pub message_id: String,
+    pub locations: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Status {
+    pub accounts: Vec<AccountStatus>,
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// What `sync` did, per account.
+#[derive(Debug, Default)]
+pub struct SyncSummary {
+    pub folders: Vec<FolderReport>,
+    /// One line each: account (and folder) and what went wrong.
+    pub errors: Vec<String>,
+}
+
+/// A message and where it is.
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageView {
+    pub hash: String,
+    pub record: MessageRecord,
+    pub locations: Vec<String>,
+    pub text: String,
+}
+
+pub fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn hex(h: &Hash) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An open workspace.
+pub struct Engine {
+    pub paths: Paths,
+    owner: String,
+    store: Option<Arc<Store>>,
+}
+
+impl Engine {
+    /// `owner` names this process in the data-dir lock ("siphon sync", "Siphon app").
+    pub fn new(paths: Paths, owner: &str) -> Engine {
+        Engine {
+            paths,
+            owner: owner.to_string(),
+            store: None,
+        }
+    }
+
+    pub fn config(&self) -> Result<Config> {
+        Ok(Config::load(&self.paths.config_file)?)
+    }
+
+    /// The store, opened (and the data dir taken) on first use.
+    pub fn store(&mut self) -> Result<Arc<Store>> {
+        if let Some(s) = &self.store {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(Store::open(&self.paths.data_dir, &self.owner)?);
+        self.store = Some(s.clone());
+        Ok(s)
+    }
+
+    pub fn credential(&self, account: &Account) -> Credential {
+        Credential::for_account(
+            &self.paths.data_dir,
+            &account.name,
+            account.imap.password_cmd.as_deref(),
+        )
+    }
+
+    /// Adds an account; `password` goes to the OS keyring (only without `password_cmd`).
+    pub fn account_add(&self, account: Account, password: Option<&str>) -> Result<()> {
+        let mut config = self.config()?;
+        config.add(account.clone())?;
+        self.keep_password(&account, password)?;
+        config.save(&self.paths.config_file)?;
+        Ok(())
+    }
+
+    /// Replaces an account's settings (same name).
+    pub fn account_update(&self, account: Account, password: Option<&str>) -> Result<()> {
+        account.validate()?;
+        let mut config = self.config()?;
+        *config.get_mut(&account.name)? = account.clone();
+        self.keep_password(&account, password)?;
+        config.save(&self.paths.config_file)?;
+        Ok(())
+    }
+
+    fn keep_password(&self, account: &Account, password: Option<&str>) -> Result<()> {
+        match (password, &account.imap.password_cmd) {
+            (Some(p), None) => self.credential(account).store(&account.name, p)?,
+            (Some(_), Some(_)) => {
+                return Err(Error::Usage(
+                    "give either --password-cmd or --password-stdin, not both".into(),
+                ));
+            }
+            (None, _) => {}
+        }
+        Ok(())
+    }
+
+    /// Removes an account, its keyring entry and its folders' sync state.
+    pub fn account_remove(&mut self, name: &str) -> Result<Account> {
+        let mut config = self.config()?;
+        let removed = config.remove(name)?;
+        let keyring = Credential::for_account(&self.paths.data_dir, name, None);
+        keyring.forget(name)?;
+        self.store()?.remove_account(name)?;
+        config.save(&self.paths.config_file)?;
+        Ok(removed)
+    }
+
+    async fn secret(&self, account: &Account) -> Result<Arc<Secret>> {
+        let cred = self.credential(account);
+        let name = account.name.clone();
+        let secret = tokio::task::spawn_blocking(move || cred.fetch(&name))
+            .await
+            .map_err(|e| Error::Sync(sync::Error::Internal(e.to_string())))??;
+        Ok(Arc::new(secret))
+    }
+
+    fn selected(&self, only: Option<&str>) -> Result<Vec<Account>> {
+        let config = self.config()?;
+        match only {
+            Some(name) => Ok(vec![config.get(name)?.clone()]),
+            None => Ok(config.accounts),
+        }
+    }
+
+    /// One pass over every account (or one), all concurrently.
+    pub async fn sync(&mut self, only: Option<&str>, progress: Progress) -> Result<SyncSummary> {
+        let accounts = self.selected(only)?;
+        let store = self.store()?;
+        let mut tasks = Vec::new();
+        for account in accounts {
+            let secret = match self.secret(&account).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let msg = e.to_string();
+                    tasks.push(tokio::spawn(async move { Err::<Vec<_>, _>(msg) }));
+                    continue;
+                }
+            };
+            let (store, progress) = (store.clone(), progress.clone());
+            tasks.push(tokio::spawn(async move {
+                let r = sync::sync_account(&store, &account, secret, &progress).await;
+                match r {
+                    Ok(v) => Ok(v),
+                    Err(e) => {
+                        record_account_error(&store, &account, &e.to_string());
+                        Err(e.to_string())
+                    }
+                }
+            }));
+        }
+        let mut summary = SyncSummary::default();
+        for t in tasks {
+            match t.await {
+                Ok(Ok(results)) => {
+                    for r in results {
+                        match r {
+                            Ok(rep) => summary.folders.push(rep),
+                            Err((_, e)) => summary.errors.push(e.to_string()),
+                        }
+                    }
+                }
+                Ok(Err(e)) => summary.errors.push(e),
+                Err(e) => summary.errors.push(format!("internal error: {e}")),
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Keeps every account current until `stop` turns true.
+    pub async fn watch(
+        &mut self,
+        poll: Duration,
+        progress: Progress,
+        stop: watch::Receiver<bool>,
+        on_error: impl Fn(String) + Clone + Send + Sync + 'static,
+    ) -> Result<()> {
+        let accounts = self.selected(None)?;
+        if accounts.is_empty() {
+            return Err(Error::Usage(
+                "no account configured; add one with: siphon account add".into(),
+            ));
+        }
+        let store = self.store()?;
+        let mut tasks = Vec::new();
+        for account in accounts {
+            let secret = self.secret(&account).await?;
+            tasks.push(tokio::spawn(sync::watch::watch_account(
+                store.clone(),
+                account,
+                secret,
+                poll,
+                progress.clone(),
+                stop.clone(),
+                on_error.clone(),
+            )));
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
+        Ok(())
+    }
+
+    /// Per account and folder: messages, last sync, errors; and the messages kept unparsed.
+    pub fn status(&mut self) -> Result<Status> {
+        let config = self.config()?;
+        let store = self.store()?;
+        let folders = store.folders()?;
+        let mut accounts = Vec::new();
+        for a in &config.accounts {
+            let folders = folders
+                .iter()
+                .filter(|f| f.account == a.name)
+                .map(|f| FolderStatus {
+                    name: f.name.clone(),
+                    messages: f.messages,
+                    last_sync: f.last_sync.map(rfc3339),
+                    errors: f.last_error.iter().cloned().collect(),
+                })
+                .collect();
+            accounts.push(AccountStatus {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                folders,
+            });
+        }
+        let mut unparsed = Vec::new();
+        for (hash, rec) in store.unparsed()? {
+            unparsed.push(Unparsed {
+                message_id: rec.message_id.clone(),
+                locations: locations(&store, &hash)?,
+                problems: rec.problems.clone(),
+            });
+        }
+        Ok(Status { accounts, unparsed })
+    }
+
+    /// Finds a message by Message-ID (angle brackets optional).
+    pub fn message(&mut self, message_id: &str) -> Result<(MessageView, Vec<u8>)> {
+        let id = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let store = self.store()?;
+        let hash = *store
+            .find_message_id(id)?
+            .first()
+            .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
+        let record = store
+            .message(&hash)?
+            .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
+        let blob = store.blob(&record)?;
+        Ok((
+            MessageView {
+                hash: hex(&hash),
+                locations: locations(&store, &hash)?,
+                record,
+                text: blob.text,
+            },
+            blob.raw,
+        ))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.paths.data_dir
+    }
+}
+
+fn locations(store: &Store, hash: &Hash) -> Result<Vec<String>> {
+    Ok(store
+        .locations_of(hash)?
+        .into_iter()
+        .map(|(f, uid)| format!("{}/{}/{}", f.account, f.name, uid))
+        .collect())
+}
+
+/// An account-level failure (login, network) is shown on each of its folders.
+fn record_account_error(store: &Store, account: &Account, error: &str) {
+    let folders: Vec<String> = match store.folders() {
+        Ok(fs) => fs
+            .into_iter()
+            .filter(|f| f.account == account.name)
+            .map(|f| f.name)
+            .collect(),
+        Err(_) => return,
+    };
+    let folders = if folders.is_empty() {
+        vec!["INBOX".to_string()]
+    } else {
+        folders
+    };
+    for name in folders {
+        if let Ok(mut state) = store.folder_or_create(&account.name, &name) {
+            state.last_error = Some(error.to_string());
+            let _ = store.save_folder(&state);
+        }
+    }
+}

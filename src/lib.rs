@@ -1,0 +1,26 @@
+//! Siphon's engine: a shared inbox for small support teams, with no server of its own.
+//!
+//! The engine is usable headless (the `siphon` CLI) and from the desktop shell; it never depends on
+//! Tauri. Its layers, from the outside in:
+//!
+//! - [`engine`]: the one façade the CLI and the desktop shell call.
+//! - [`account`]: accounts (TOML config) and credentials (OS keyring or `password_cmd`).
+//! - [`imap`]: connection, TLS/STARTTLS, login (password or XOAUTH2), capabilities, and a raw
+//!   response reader so no untagged response (VANISHED, FETCH) is ever dropped.
+//! - [`sync`]: a pure planner (remote state × local state → steps) and the I/O that runs the plan
+//!   per folder, concurrently across folders and accounts; IDLE for `watch`.
+//! - [`mail`]: parsing raw mail into a normalised record (pure).
+//! - [`store`]: sled for metadata and sync state, append-only compressed packs for raw mail.
+//!
+//! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
+//! disk and clocks stay at the edges.
+
+pub mod account;
+pub mod engine;
+pub mod imap;
+pub mod mail;
+pub mod store;
+pub mod sync;
+
+/// The engine's version, shown by the CLI and the app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

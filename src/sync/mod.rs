@@ -1,0 +1,213 @@
+//! Keeping the local store equal to the servers.
+//!
+//! [`plan`] decides (pure), [`run`] carries a folder's plan out, and this module runs every folder
+//! of every account concurrently on tokio — each folder on its own connection, at most
+//! [`MAX_CONNECTIONS`] per account. [`watch`] keeps accounts current with IDLE.
+
+pub mod plan;
+pub mod run;
+pub mod watch;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::account::{Account, Secret};
+use crate::imap::Connection;
+use crate::store::Store;
+
+/// Connections one account may hold at once; most servers allow 10–20 per user.
+pub const MAX_CONNECTIONS: usize = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Imap(#[from] crate::imap::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+    #[error(transparent)]
+    Credential(#[from] crate::account::credential::Error),
+    #[error("account \"{account}\": no folder named \"{folder}\" on the server")]
+    NoFolder { account: String, folder: String },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What one folder's pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FolderReport {
+    pub account: String,
+    pub folder: String,
+    pub new_messages: usize,
+    pub new_locations: usize,
+    pub flag_changes: usize,
+    pub expunged: usize,
+    pub remapped: bool,
+    pub messages: u32,
+}
+
+impl FolderReport {
+    pub fn new(account: &str, folder: &str) -> FolderReport {
+        FolderReport {
+            account: account.to_string(),
+            folder: folder.to_string(),
+            ..FolderReport::default()
+        }
+    }
+}
+
+/// Progress of a sync, for a progress bar or the app.
+#[derive(Clone, Debug)]
+pub enum Event {
+    FolderStarted {
+        account: String,
+        folder: String,
+        to_fetch: u32,
+    },
+    Fetched {
+        account: String,
+        folder: String,
+        count: u32,
+    },
+    FolderDone(FolderReport),
+    FolderFailed {
+        account: String,
+        folder: String,
+        error: String,
+    },
+}
+
+/// Where progress events go (nowhere, by default).
+#[derive(Clone, Default)]
+pub struct Progress(Option<mpsc::UnboundedSender<Event>>);
+
+impl Progress {
+    pub fn new(tx: mpsc::UnboundedSender<Event>) -> Progress {
+        Progress(Some(tx))
+    }
+    pub fn send(&self, e: Event) {
+        if let Some(tx) = &self.0 {
+            let _ = tx.send(e);
+        }
+    }
+}
+
+/// Names a Sent folder commonly has when the server does not mark it `\Sent` (RFC 6154).
+const SENT_NAMES: &[&str] = &[
+    "Sent",
+    "Sent Items",
+    "Sent Messages",
+    "Sent Mail",
+    "INBOX.Sent",
+    "INBOX/Sent",
+    "[Gmail]/Sent Mail",
+    "Envoyés",
+    "Éléments envoyés",
+    "Terkirim",
+];
+
+/// The folders to sync: the configured ones, or INBOX plus the Sent folder.
+pub async fn folders_to_sync(conn: &mut Connection, account: &Account) -> Result<Vec<String>> {
+    let listed = conn.list().await?;
+    if !account.folders.is_empty() {
+        for f in &account.folders {
+            if !listed.iter().any(|(n, _)| n == f) && !f.eq_ignore_ascii_case("INBOX") {
+                return Err(Error::NoFolder {
+                    account: account.name.clone(),
+                    folder: f.clone(),
+                });
+            }
+        }
+        return Ok(account.folders.clone());
+    }
+    let mut out = vec!["INBOX".to_string()];
+    let by_use = listed
+        .iter()
+        .find(|(_, attrs)| attrs.iter().any(|a| a.trim_start_matches('\\') == "Sent"));
+    let by_name = || {
+        SENT_NAMES
+            .iter()
+            .find_map(|want| listed.iter().find(|(n, _)| n.eq_ignore_ascii_case(want)))
+    };
+    if let Some((name, _)) = by_use.or_else(by_name) {
+        out.push(name.clone());
+    }
+    Ok(out)
+}
+
+/// Connects for an account, fetching its secret off the async threads (keyring calls block).
+pub async fn connect(account: &Account, secret: &Arc<Secret>) -> Result<Connection> {
+    Ok(Connection::open(account, secret).await?)
+}
+
+/// Syncs every folder of one account, concurrently. Per-folder failures are recorded in the
+/// folder's state and returned; one bad folder does not stop the others.
+pub async fn sync_account(
+    store: &Arc<Store>,
+    account: &Account,
+    secret: Arc<Secret>,
+    progress: &Progress,
+) -> Result<Vec<std::result::Result<FolderReport, (String, Error)>>> {
+    let mut first = connect(account, &secret).await?;
+    let folders = folders_to_sync(&mut first, account).await?;
+    let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut first = Some(first);
+    let mut tasks = Vec::new();
+    for folder in folders {
+        let conn = first.take();
+        let (store, account, secret, progress, limit) = (
+            store.clone(),
+            account.clone(),
+            secret.clone(),
+            progress.clone(),
+            limit.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let result = async {
+                let mut conn = match conn {
+                    Some(c) => c,
+                    None => connect(&account, &secret).await?,
+                };
+                let r =
+                    run::sync_folder(&mut conn, &store, &account.name, &folder, &progress).await;
+                conn.logout().await;
+                r
+            }
+            .await;
+            if let Err(e) = &result {
+                progress.send(Event::FolderFailed {
+                    account: account.name.clone(),
+                    folder: folder.clone(),
+                    error: e.to_string(),
+                });
+                record_error(&store, &account.name, &folder, &e.to_string()).await;
+            }
+            result.map_err(|e| (folder, e))
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.map_err(|e| Error::Internal(e.to_string()))?);
+    }
+    Ok(out)
+}
+
+/// Keeps the last error of a folder in its state, for `siphon status`.
+async fn record_error(store: &Arc<Store>, account: &str, folder: &str, error: &str) {
+    let (store, account, folder, error) = (
+        store.clone(),
+        account.to_string(),
+        folder.to_string(),
+        error.to_string(),
+    );
+    let _ = tokio::task::spawn_blocking(move || {
+        let mut state = store.folder_or_create(&account, &folder)?;
+        state.last_error = Some(error);
+        store.save_folder(&state)
+    })
+    .await;
+}

@@ -1,0 +1,9 @@
+//! Test and benchmark harness for Siphon.
+//!
+//! Everything here talks to real parts: `dovecot` starts Debian's dovecot on loopback with a
+//! throw-away configuration, `proxy` forwards a TCP connection and can cut it mid-stream, and
+//! `corpus` generates realistic synthetic support mail (and broken mail) deterministically.
+
+pub mod corpus;
+pub mod dovecot;
+pub mod proxy;

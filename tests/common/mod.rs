@@ -1,0 +1,131 @@
+//! Shared set-up for the integration tests: a workspace, the real `siphon` binary, accounts that
+//! point at a real dovecot on loopback.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use siphon_testkit::dovecot::{Dovecot, Options};
+
+pub const SIPHON: &str = env!("CARGO_BIN_EXE_siphon");
+
+/// A throw-away Siphon workspace.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(SIPHON);
+        c.arg("--data-dir").arg(self.path());
+        c.env_remove("SIPHON_DATA_DIR");
+        c
+    }
+
+    /// Runs `siphon ARGS…`, returning the output whatever the exit status.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run siphon")
+    }
+
+    /// Runs `siphon ARGS…` and insists on success.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "siphon {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Adds `name` for dovecot user `user` over implicit TLS, password via password_cmd.
+    pub fn add_account(&self, d: &Dovecot, name: &str, user: &str, extra: &[&str]) {
+        let port = d.imaps_port().to_string();
+        let email = format!("{user}@acme.example");
+        let pw = format!("printf %s '{}'", d.password(user));
+        let ca = d.ca_cert().to_string_lossy().into_owned();
+        let mut args = vec![
+            "account",
+            "add",
+            name,
+            "--email",
+            &email,
+            "--imap-host",
+            d.host(),
+            "--imap-port",
+            &port,
+            "--imap-security",
+            "tls",
+            "--imap-user",
+            user,
+            "--ca-cert",
+            &ca,
+            "--password-cmd",
+            &pw,
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args);
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["status", "--json"])).expect("status json")
+    }
+
+    /// Messages per "account/folder" from `status --json`.
+    pub fn counts(&self) -> Vec<(String, u64)> {
+        let s = self.status();
+        let mut out = Vec::new();
+        for a in s["accounts"].as_array().expect("accounts") {
+            for f in a["folders"].as_array().expect("folders") {
+                out.push((
+                    format!(
+                        "{}/{}",
+                        a["name"].as_str().unwrap_or(""),
+                        f["name"].as_str().unwrap_or("")
+                    ),
+                    f["messages"].as_u64().unwrap_or(0),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.path().to_path_buf()
+    }
+}
+
+/// A small, plain customer message.
+pub fn mail(id: &str, from: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{id}>\r\nFrom: {from}\r\nTo: support@acme.example\r\nSubject: {subject}\r\n\
+         Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// Appends `n` numbered messages to user/folder.
+pub fn seed(d: &Dovecot, user: &str, folder: &str, prefix: &str, n: usize) {
+    for i in 0..n {
+        let raw = mail(
+            &format!("{prefix}-{i}@customer.example"),
+            &format!("Customer {i} <c{i}@customer.example>"),
+            &format!("{prefix} question {i}"),
+            &format!("Hello, this is message {i} about {prefix}."),
+        );
+        d.append(user, folder, &raw).expect("append");
+    }
+}
