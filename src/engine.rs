@@ -124,7 +124,10 @@ pub struct SyncSummary {
 pub struct MessageView {
     pub hash: String,
     pub record: MessageRecord,
+    /// `account/folder/uid` of each copy on the server.
     pub locations: Vec<String>,
+    /// The IMAP flags of each copy, in the order of `locations`.
+    pub flags: Vec<Vec<String>>,
     pub text: String,
 }
 
@@ -364,10 +367,21 @@ impl Engine {
             .message(&hash)?
             .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
         let blob = store.blob(&record)?;
+        let mut copies = Vec::new();
+        for (folder, uid) in store.locations_of(&hash)? {
+            let flags = store
+                .locations_in(folder.id)?
+                .into_iter()
+                .find(|(u, _)| *u == uid)
+                .map(|(_, l)| l.flags.0)
+                .unwrap_or_default();
+            copies.push((format!("{}/{}/{}", folder.account, folder.name, uid), flags));
+        }
         Ok((
             MessageView {
                 hash: hex(&hash),
-                locations: locations(&store, &hash)?,
+                locations: copies.iter().map(|(l, _)| l.clone()).collect(),
+                flags: copies.into_iter().map(|(_, f)| f).collect(),
                 record,
                 text: blob.text,
             },
