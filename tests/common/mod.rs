@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[allow(unused_imports)]
 pub use siphon_testkit::dovecot::{Dovecot, Options};
 
 pub const SIPHON: &str = env!("CARGO_BIN_EXE_siphon");
