@@ -132,7 +132,7 @@ pub fn parse(raw: &[u8], hash: &[u8; 16], internal_date: Option<i64>) -> Parsed 
     if out.from.is_empty() && !out.unparsed {
         problems.push("no From address".to_string());
     }
-    problems.extend(out.problems.drain(..));
+    problems.append(&mut out.problems);
     Parsed {
         message_id: out.message_id,
         synthetic_id: out.synthetic_id,
