@@ -366,7 +366,7 @@ impl Engine {
         let record = store
             .message(&hash)?
             .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
-        let blob = store.blob(&record)?;
+        let blob = store.blob(&hash)?;
         let mut copies = Vec::new();
         for (folder, uid) in store.locations_of(&hash)? {
             let flags = store

@@ -9,16 +9,30 @@ use siphon_testkit::corpus::malformed;
 #[test]
 fn broken_mail_is_kept_raw_and_never_stops_a_sync() {
     let corpus = malformed();
-    assert!(corpus.len() >= 18, "the malformed corpus shrank to {} cases", corpus.len());
+    assert!(
+        corpus.len() >= 18,
+        "the malformed corpus shrank to {} cases",
+        corpus.len()
+    );
     let d = Dovecot::start().expect("dovecot");
-    d.append("support", "INBOX", &mail("before@c.example", "c@c.example", "before", "ok")).unwrap();
+    d.append(
+        "support",
+        "INBOX",
+        &mail("before@c.example", "c@c.example", "before", "ok"),
+    )
+    .unwrap();
     let mut appended = 1;
     for case in &corpus {
         d.append("support", "INBOX", &case.raw)
             .unwrap_or_else(|e| panic!("dovecot refused case {}: {e}", case.name));
         appended += 1;
     }
-    d.append("support", "INBOX", &mail("after@c.example", "c@c.example", "after", "ok")).unwrap();
+    d.append(
+        "support",
+        "INBOX",
+        &mail("after@c.example", "c@c.example", "after", "ok"),
+    )
+    .unwrap();
     appended += 1;
 
     let w = Workspace::new();
@@ -26,16 +40,21 @@ fn broken_mail_is_kept_raw_and_never_stops_a_sync() {
     let out = w.ok(&["sync"]);
     assert!(out.contains(&format!("({appended} messages)")), "{out}");
     // The good message after the bad ones is there and readable.
-    assert!(w.ok(&["message", "show", "after@c.example"]).contains("Subject:    after"));
+    assert!(
+        w.ok(&["message", "show", "after@c.example"])
+            .contains("Subject:    after")
+    );
 
     // Every message's raw bytes came back exactly as the server holds them.
-    let server = d.doveadm(&["fetch", "-u", "support", "text", "mailbox", "INBOX", "all"]).unwrap();
+    let server = d
+        .doveadm(&["fetch", "-u", "support", "text", "mailbox", "INBOX", "all"])
+        .unwrap();
     assert!(!server.is_empty());
     let store = siphon::store::Store::open(w.path(), "test").unwrap();
     let mut stored = 0;
     for m in store.messages() {
-        let (_, rec) = m.unwrap();
-        let blob = store.blob(&rec).unwrap();
+        let (hash, rec) = m.unwrap();
+        let blob = store.blob(&hash).unwrap();
         assert_eq!(blob.raw.len() as u32, rec.size);
         stored += 1;
     }
@@ -47,19 +66,24 @@ fn broken_mail_is_kept_raw_and_never_stops_a_sync() {
         ("date-2999", "Date"),
         ("date-garbage", "Date"),
         ("no-from", "From"),
-                ("headerless", "parser"),
+        ("headerless", "parser"),
     ];
-    let records: Vec<_> = store.messages().map(|m| m.unwrap().1).collect();
+    let records: Vec<_> = store.messages().map(|m| m.unwrap()).collect();
     for (name, word) in expected {
         let case = corpus.iter().find(|c| c.name == name).expect(name);
         // IMAP cannot carry NUL in a message literal: dovecot sends 0x80 in its place.
-        let as_served: Vec<u8> = case.raw.iter().map(|&b| if b == 0 { 0x80 } else { b }).collect();
+        let as_served: Vec<u8> = case
+            .raw
+            .iter()
+            .map(|&b| if b == 0 { 0x80 } else { b })
+            .collect();
         let rec = records
             .iter()
-            .find(|r| {
-                let raw = store.blob(r).unwrap().raw;
+            .find(|(h, _)| {
+                let raw = store.blob(h).unwrap().raw;
                 raw == case.raw || raw == as_served
             })
+            .map(|(_, r)| r)
             .unwrap_or_else(|| panic!("case {name} not stored byte for byte"));
         assert!(
             rec.problems.iter().any(|p| p.contains(word)),
@@ -71,9 +95,18 @@ fn broken_mail_is_kept_raw_and_never_stops_a_sync() {
 
     // Status lists what could not be read, and says where it is.
     let s = w.status();
-    assert!(!s["unparsed"].as_array().unwrap().is_empty(), "the headerless case is listed: {s}");
+    assert!(
+        !s["unparsed"].as_array().unwrap().is_empty(),
+        "the headerless case is listed: {s}"
+    );
     for u in s["unparsed"].as_array().unwrap() {
-        assert!(u["locations"][0].as_str().unwrap().starts_with("support/INBOX/"), "{u}");
+        assert!(
+            u["locations"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("support/INBOX/"),
+            "{u}"
+        );
         assert!(!u["problems"].as_array().unwrap().is_empty(), "{u}");
     }
     // A second pass has nothing to do, the bad messages included.

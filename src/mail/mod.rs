@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
-use crate::store::{Addr, Attachment, BlobRef, DateSource, MessageRecord};
+use crate::store::{Addr, Attachment, DateSource, MessageRecord};
 
 /// The earliest Date header taken at face value (1990-01-01); anything older is a broken clock.
 const EARLIEST_PLAUSIBLE: i64 = 631_152_000;
@@ -44,29 +44,29 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    pub fn into_record(self, blob: BlobRef) -> MessageRecord {
+    /// The record kept in the store; the text body is stored beside it.
+    pub fn to_record(&self) -> MessageRecord {
         MessageRecord {
-            message_id: self.message_id,
+            message_id: self.message_id.clone(),
             synthetic_id: self.synthetic_id,
-            in_reply_to: self.in_reply_to,
-            references: self.references,
-            from: self.from,
-            to: self.to,
-            cc: self.cc,
-            reply_to: self.reply_to,
-            subject: self.subject,
+            in_reply_to: self.in_reply_to.clone(),
+            references: self.references.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            cc: self.cc.clone(),
+            reply_to: self.reply_to.clone(),
+            subject: self.subject.clone(),
             date: self.date,
             date_source: self.date_source,
             size: self.size,
-            attachments: self.attachments,
-            snippet: self.snippet,
-            auto_submitted: self.auto_submitted,
-            precedence: self.precedence,
-            list_id: self.list_id,
-            list_unsubscribe: self.list_unsubscribe,
+            attachments: self.attachments.clone(),
+            snippet: self.snippet.clone(),
+            auto_submitted: self.auto_submitted.clone(),
+            precedence: self.precedence.clone(),
+            list_id: self.list_id.clone(),
+            list_unsubscribe: self.list_unsubscribe.clone(),
             unparsed: self.unparsed,
-            problems: self.problems,
-            blob,
+            problems: self.problems.clone(),
         }
     }
 }

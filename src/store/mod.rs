@@ -12,17 +12,24 @@
 //! "p" pack:u32                         committed end offset of that pack, u64 BE
 //! "c"                                  next folder id to hand out, u32 BE
 //! "f" account 0x00 folder              FolderState (sync state of one folder)
-//! "m" hash:[u8;16]                     MessageRecord (hash = first 16 bytes of BLAKE3 of the raw bytes)
-//! "i" message_id 0x00 hash             () — Message-ID index (several hashes may share an id)
+//! "m" hash:[u8;16]                     BlobRef: where the message's pack entry is (hash = first 16
+//!                                      bytes of BLAKE3 of the raw bytes)
+//! "i" id_hash:[u8;8] hash              () — Message-ID index; id_hash = first 8 bytes of BLAKE3 of
+//!                                      the Message-ID (several messages may share an id)
 //! "l" folder_id:u32 uid:u32            Location { hash, flags }
 //! "r" hash folder_id:u32 uid:u32       () — reverse index: the locations of a message
 //! "b" hash                             () — messages the parser could not read (kept raw all the same)
 //! ```
 //!
-//! Raw RFC 822 bytes (and the derived plain-text body) live in `packs/` (see [`pack`]); sled never
-//! holds message bodies. Crash-safe order: blobs are appended and fsynced first, then one sled batch
-//! commits the records, the locations, the pack's new end and the folder's sync state together, then
-//! sled is flushed. A crash before the commit leaves only unreferenced pack bytes, cut off at open.
+//! Crash-safe order: blobs are appended and fsynced first, then one sled batch commits the messages'
+//! index entries, the locations, the pack's new end and the folder's sync state together. sled makes
+//! a batch durable atomically, a little later (its own background flush, or [`Store::flush`] at the
+//! end of a folder's pass); a crash before that loses only the batch, whose pack bytes are then
+//! unreferenced and cut off at open, and whose messages the next sync fetches again.
+//!
+//! Raw RFC 822 bytes, the derived plain-text body and the [`MessageRecord`] live in `packs/` (see
+//! [`pack`]); sled never holds message bodies or records. sled keeps several times its live bytes
+//! on disk, so it holds only fixed-size index entries: about 100 bytes of keys and values a message.
 //!
 //! Messages are deduplicated by content hash: the same bytes in two folders (or two accounts) are
 //! stored once, with a location each. A location that disappears from the server is removed; the
@@ -37,7 +44,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use lock::{DirLock, LockError};
-pub use pack::{Blob, BlobRef};
+pub use pack::{Blob, BlobRef, PackReader};
 pub use record::{Addr, Attachment, DateSource, Flags, FolderState, Location, MessageRecord};
 
 use crate::mail::Parsed;
@@ -45,7 +52,7 @@ use crate::mail::Parsed;
 /// Bumped whenever the keyspace or a record changes shape.
 pub const SCHEMA_VERSION: u32 = 1;
 /// Bounded so that a 100k-message store stays well inside the memory budget.
-const SLED_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 pub type Hash = [u8; 16];
 
@@ -99,6 +106,7 @@ pub struct Store {
     db: sled::Db,
     packs: PathBuf,
     writer: Mutex<pack::PackWriter>,
+    reader: PackReader,
     _lock: DirLock,
 }
 
@@ -145,12 +153,17 @@ fn bad_key(hash: &Hash) -> [u8; 17] {
     k
 }
 
-fn mid_key(message_id: &str, hash: &Hash) -> Vec<u8> {
-    let mut k = Vec::with_capacity(18 + message_id.len());
-    k.push(b'i');
-    k.extend_from_slice(message_id.as_bytes());
-    k.push(0);
-    k.extend_from_slice(hash);
+fn mid_prefix(message_id: &str) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[0] = b'i';
+    k[1..].copy_from_slice(&blake3::hash(message_id.as_bytes()).as_bytes()[..8]);
+    k
+}
+
+fn mid_key(message_id: &str, hash: &Hash) -> [u8; 25] {
+    let mut k = [0u8; 25];
+    k[..9].copy_from_slice(&mid_prefix(message_id));
+    k[9..].copy_from_slice(hash);
     k
 }
 
@@ -233,6 +246,7 @@ impl Store {
         Ok(Store {
             dir: dir.to_path_buf(),
             db,
+            reader: PackReader::new(&packs),
             packs,
             writer: Mutex::new(writer),
             _lock: lock,
@@ -328,6 +342,12 @@ impl Store {
         Ok(())
     }
 
+    /// Makes every committed batch durable now.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+
     fn commit(&self, batch: sled::Batch) -> Result<()> {
         self.db.apply_batch(batch).map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
@@ -361,15 +381,15 @@ impl Store {
                 && !seen.contains(&item.hash)
                 && !self.has_message(&item.hash)?
             {
+                let record = encode(&parsed.to_record());
                 let blob = writer
-                    .append(&item.hash, &raw, &parsed.text)
+                    .append(&item.hash, &record, &raw, &parsed.text)
                     .map_err(|e| self.pack_err(e))?;
-                let record = parsed.into_record(blob);
-                batch.insert(mid_key(&record.message_id, &item.hash), &[][..]);
-                if record.unparsed {
+                batch.insert(&mid_key(&parsed.message_id, &item.hash), &[][..]);
+                if parsed.unparsed {
                     batch.insert(&bad_key(&item.hash), &[][..]);
                 }
-                batch.insert(&msg_key(&item.hash), encode(&record));
+                batch.insert(&msg_key(&item.hash), encode(&blob));
                 stats.new_messages += 1;
             }
             seen.insert(item.hash);
@@ -399,7 +419,8 @@ impl Store {
         batch.insert(b"P", &be32(pack_no));
         batch.insert(&pack_key(pack_no), &end.to_be_bytes());
         batch.insert(folder_key(&state.account, &state.name), encode(&state));
-        self.commit(batch)?;
+        // No flush here: the pack is already durable, so sled may persist this batch whenever.
+        self.db.apply_batch(batch).map_err(|e| self.db_err(e))?;
         Ok(stats)
     }
 
@@ -496,7 +517,7 @@ impl Store {
             .collect()
     }
 
-    pub fn message(&self, hash: &Hash) -> Result<Option<MessageRecord>> {
+    fn blob_ref(&self, hash: &Hash) -> Result<Option<BlobRef>> {
         let key = msg_key(hash);
         match self.db.get(key).map_err(|e| self.db_err(e))? {
             Some(v) => Ok(Some(decode(&key, &v)?)),
@@ -504,21 +525,36 @@ impl Store {
         }
     }
 
+    fn record_at(&self, hash: &Hash, blob: &BlobRef) -> Result<MessageRecord> {
+        let bytes = self.reader.record(blob).map_err(|e| self.pack_err(e))?;
+        decode(&msg_key(hash), &bytes)
+    }
+
+    /// A message's record, read from its pack entry.
+    pub fn message(&self, hash: &Hash) -> Result<Option<MessageRecord>> {
+        match self.blob_ref(hash)? {
+            Some(blob) => Ok(Some(self.record_at(hash, &blob)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Hashes of the messages carrying this Message-ID (without angle brackets).
     pub fn find_message_id(&self, message_id: &str) -> Result<Vec<Hash>> {
-        let mut prefix = vec![b'i'];
-        prefix.extend_from_slice(message_id.as_bytes());
-        prefix.push(0);
-        self.db
-            .scan_prefix(&prefix)
-            .keys()
-            .map(|k| {
-                let k = k.map_err(|e| self.db_err(e))?;
-                let mut h = [0u8; 16];
-                h.copy_from_slice(&k[prefix.len()..]);
-                Ok(h)
-            })
-            .collect()
+        let prefix = mid_prefix(message_id);
+        let mut out = Vec::new();
+        for k in self.db.scan_prefix(prefix).keys() {
+            let k = k.map_err(|e| self.db_err(e))?;
+            let mut h = [0u8; 16];
+            h.copy_from_slice(&k[9..25]);
+            // The index key is a hash of the id: confirm against the record.
+            if self
+                .message(&h)?
+                .is_some_and(|r| r.message_id == message_id)
+            {
+                out.push(h);
+            }
+        }
+        Ok(out)
     }
 
     /// Where a message is on the server: (folder state, uid) for each copy.
@@ -540,8 +576,11 @@ impl Store {
     }
 
     /// Reads a message's raw bytes and text body from its pack.
-    pub fn blob(&self, record: &MessageRecord) -> Result<Blob> {
-        pack::read(&self.packs, &record.blob).map_err(|e| self.pack_err(e))
+    pub fn blob(&self, hash: &Hash) -> Result<Blob> {
+        let blob = self
+            .blob_ref(hash)?
+            .ok_or_else(|| Error::NoSuchMessage(format!("hash {hash:02x?}")))?;
+        self.reader.blob(&blob).map_err(|e| self.pack_err(e))
     }
 
     /// Messages the parser could not read, with their records.
@@ -564,7 +603,8 @@ impl Store {
             let (k, v) = kv.map_err(|e| self.db_err(e))?;
             let mut h = [0u8; 16];
             h.copy_from_slice(&k[1..17]);
-            Ok((h, decode(&k, &v)?))
+            let blob: BlobRef = decode(&k, &v)?;
+            Ok((h, self.record_at(&h, &blob)?))
         })
     }
 }

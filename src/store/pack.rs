@@ -4,10 +4,14 @@
 //! store rebuilt from packs alone:
 //!
 //! ```text
-//! entry := "SPK1" | u32 frame_len | u32 raw_len | u32 text_len | [u8; 16] content_hash | zstd frame
-//! frame := zstd(raw ++ text)      -- text is the derived plain-text body; compressed together with
-//!                                    the raw bytes it usually costs almost nothing
+//! entry := "SPK1" | u32 frame_len | u32 record_len | u32 raw_len | u32 text_len
+//!          | [u8; 16] content_hash | frame
+//! frame := zstd(record ++ raw ++ text)
 //! ```
+//!
+//! `record` is the postcard-encoded [`MessageRecord`](super::MessageRecord) and `text` the derived
+//! plain-text body. Both mostly repeat the raw bytes, so compressed together with them they cost
+//! little; the record comes first so that reading it decompresses only the frame's first block.
 //!
 //! All integers are little-endian. Writers append a whole batch, then `fsync` once. The end offset
 //! that the store has committed (in sled, in the same batch as the records that point into the pack)
@@ -21,7 +25,7 @@ use std::path::{Path, PathBuf};
 /// Packs roll over at this size so no single file grows without bound.
 const PACK_LIMIT: u64 = 256 * 1024 * 1024;
 const MAGIC: &[u8; 4] = b"SPK1";
-const HEADER_LEN: usize = 4 + 4 + 4 + 4 + 16;
+const HEADER_LEN: usize = 4 + 4 + 4 + 4 + 4 + 16;
 /// zstd level 3: within a few percent of level 9's ratio on mail, several times faster.
 const LEVEL: i32 = 3;
 
@@ -31,6 +35,7 @@ pub struct BlobRef {
     pub pack: u32,
     pub offset: u64,
     pub frame_len: u32,
+    pub record_len: u32,
     pub raw_len: u32,
     pub text_len: u32,
 }
@@ -95,17 +100,25 @@ impl PackWriter {
     }
 
     /// Compresses and appends one message. Not durable until [`PackWriter::sync`].
-    pub fn append(&mut self, hash: &[u8; 16], raw: &[u8], text: &str) -> io::Result<BlobRef> {
+    pub fn append(
+        &mut self,
+        hash: &[u8; 16],
+        record: &[u8],
+        raw: &[u8],
+        text: &str,
+    ) -> io::Result<BlobRef> {
         if self.end >= PACK_LIMIT {
             self.roll()?;
         }
-        let mut joined = Vec::with_capacity(raw.len() + text.len());
+        let mut joined = Vec::with_capacity(record.len() + raw.len() + text.len());
+        joined.extend_from_slice(record);
         joined.extend_from_slice(raw);
         joined.extend_from_slice(text.as_bytes());
         let frame = zstd::bulk::compress(&joined, LEVEL)?;
         let mut entry = Vec::with_capacity(HEADER_LEN + frame.len());
         entry.extend_from_slice(MAGIC);
         entry.extend_from_slice(&len32(frame.len())?.to_le_bytes());
+        entry.extend_from_slice(&len32(record.len())?.to_le_bytes());
         entry.extend_from_slice(&len32(raw.len())?.to_le_bytes());
         entry.extend_from_slice(&len32(text.len())?.to_le_bytes());
         entry.extend_from_slice(hash);
@@ -116,6 +129,7 @@ impl PackWriter {
             pack: self.pack,
             offset: self.end + HEADER_LEN as u64,
             frame_len: len32(frame.len())?,
+            record_len: len32(record.len())?,
             raw_len: len32(raw.len())?,
             text_len: len32(text.len())?,
         };
@@ -147,23 +161,87 @@ fn len32(n: usize) -> io::Result<u32> {
     u32::try_from(n).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))
 }
 
-/// Reads one message back.
-pub fn read(dir: &Path, blob: &BlobRef) -> io::Result<Blob> {
-    let mut file = File::open(pack_path(dir, blob.pack))?;
-    file.seek(SeekFrom::Start(blob.offset))?;
-    let mut frame = vec![0u8; blob.frame_len as usize];
-    file.read_exact(&mut frame)?;
-    let total = blob.raw_len as usize + blob.text_len as usize;
-    let mut joined = zstd::bulk::decompress(&frame, total)?;
-    if joined.len() != total {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "pack entry decompressed to the wrong size",
-        ));
+/// Reads pack entries; keeps one open handle per pack so bulk reads (a rebuild) do not reopen files.
+pub struct PackReader {
+    dir: PathBuf,
+    files: std::sync::Mutex<std::collections::HashMap<u32, std::sync::Arc<File>>>,
+}
+
+impl PackReader {
+    pub fn new(dir: &Path) -> PackReader {
+        PackReader {
+            dir: dir.to_path_buf(),
+            files: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
     }
-    let text = String::from_utf8_lossy(&joined[blob.raw_len as usize..]).into_owned();
-    joined.truncate(blob.raw_len as usize);
-    Ok(Blob { raw: joined, text })
+
+    fn frame(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
+        let file = {
+            let mut files = self
+                .files
+                .lock()
+                .map_err(|_| io::Error::other("pack reader poisoned"))?;
+            match files.get(&blob.pack) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = std::sync::Arc::new(File::open(pack_path(&self.dir, blob.pack))?);
+                    files.insert(blob.pack, f.clone());
+                    f
+                }
+            }
+        };
+        let mut frame = vec![0u8; blob.frame_len as usize];
+        read_exact_at(&file, &mut frame, blob.offset)?;
+        Ok(frame)
+    }
+
+    /// The encoded record only: decompresses no further than it needs.
+    pub fn record(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
+        let frame = self.frame(blob)?;
+        let mut decoder = zstd::stream::read::Decoder::with_buffer(&frame[..])?;
+        let mut record = vec![0u8; blob.record_len as usize];
+        decoder.read_exact(&mut record)?;
+        Ok(record)
+    }
+
+    /// The raw message and its text body.
+    pub fn blob(&self, blob: &BlobRef) -> io::Result<Blob> {
+        let frame = self.frame(blob)?;
+        let (rec, raw, text) = (
+            blob.record_len as usize,
+            blob.raw_len as usize,
+            blob.text_len as usize,
+        );
+        let joined = zstd::bulk::decompress(&frame, rec + raw + text)?;
+        if joined.len() != rec + raw + text {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "pack entry decompressed to the wrong size",
+            ));
+        }
+        Ok(Blob {
+            raw: joined[rec..rec + raw].to_vec(),
+            text: String::from_utf8_lossy(&joined[rec + raw..]).into_owned(),
+        })
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, buf, offset)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -175,24 +253,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut w = PackWriter::open(dir.path(), 1, 0).unwrap();
         let a = w
-            .append(&[1; 16], b"Subject: a\r\n\r\nbody a", "body a")
+            .append(&[1; 16], b"rec-a", b"Subject: a\r\n\r\nbody a", "body a")
             .unwrap();
-        let b = w.append(&[2; 16], b"Subject: b\r\n\r\n", "").unwrap();
+        let b = w.append(&[2; 16], b"", b"Subject: b\r\n\r\n", "").unwrap();
         w.sync().unwrap();
-        let got = read(dir.path(), &a).unwrap();
+        let r = PackReader::new(dir.path());
+        let got = r.blob(&a).unwrap();
         assert_eq!(got.raw, b"Subject: a\r\n\r\nbody a");
         assert_eq!(got.text, "body a");
-        assert_eq!(read(dir.path(), &b).unwrap().raw, b"Subject: b\r\n\r\n");
+        assert_eq!(r.record(&a).unwrap(), b"rec-a");
+        assert_eq!(r.blob(&b).unwrap().raw, b"Subject: b\r\n\r\n");
+        assert_eq!(r.record(&b).unwrap(), b"");
     }
 
     #[test]
     fn uncommitted_tail_is_cut_on_open() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = PackWriter::open(dir.path(), 1, 0).unwrap();
-        w.append(&[1; 16], b"committed", "").unwrap();
+        w.append(&[1; 16], b"", b"committed", "").unwrap();
         w.sync().unwrap();
         let (_, committed) = w.position();
-        w.append(&[2; 16], b"crashed before commit", "").unwrap();
+        w.append(&[2; 16], b"", b"crashed before commit", "")
+            .unwrap();
         w.sync().unwrap();
         drop(w);
         let w = PackWriter::open(dir.path(), 1, committed).unwrap();

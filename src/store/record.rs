@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pack::BlobRef;
-
 /// A mailbox address as written in a header.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Addr {
@@ -30,7 +28,7 @@ pub enum DateSource {
     Unknown,
 }
 
-/// Everything Siphon derives from one raw message (the message itself stays in a pack).
+/// Everything Siphon derives from one raw message. Stored in the pack entry beside the raw bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageRecord {
     /// Without angle brackets. Synthetic (`…@siphon.invalid`, from the content hash) when missing.
@@ -57,7 +55,6 @@ pub struct MessageRecord {
     pub unparsed: bool,
     /// What was odd about the message (no Date, NUL bytes, …), for `siphon status`.
     pub problems: Vec<String>,
-    pub blob: BlobRef,
 }
 
 /// IMAP flags of one message in one folder (flags belong to a location, not to a message).
