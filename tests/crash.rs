@@ -2,6 +2,8 @@
 //! the server exactly once (nothing extra, nothing duplicated), progress is kept, and the final
 //! pass completes the mirror exactly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -17,13 +19,22 @@ fn local(w: &Workspace) -> HashMap<String, Vec<u32>> {
     let mut ids = HashSet::new();
     for f in store.folders().unwrap() {
         let uids = store.uids(f.id).unwrap();
-        assert_eq!(uids.len() as u32, f.messages, "{}: counter matches locations", f.name);
+        assert_eq!(
+            uids.len() as u32,
+            f.messages,
+            "{}: counter matches locations",
+            f.name
+        );
         assert!(f.retired.is_none());
         out.insert(f.name.clone(), uids);
     }
     for m in store.messages() {
         let (_, rec) = m.unwrap();
-        assert!(ids.insert(rec.message_id.clone()) || rec.synthetic_id, "duplicate record {}", rec.message_id);
+        assert!(
+            ids.insert(rec.message_id.clone()) || rec.synthetic_id,
+            "duplicate record {}",
+            rec.message_id
+        );
     }
     out
 }
@@ -37,13 +48,28 @@ fn kill_9_at_twenty_points_loses_and_duplicates_nothing() {
         ..Spec::default()
     };
     let msgs: Vec<_> = corpus::generate(&spec).collect();
-    let inbox: Vec<Vec<u8>> = msgs.iter().filter(|m| m.folder == Folder::Inbox).map(|m| m.raw.clone()).collect();
-    let sent: Vec<Vec<u8>> = msgs.iter().filter(|m| m.folder == Folder::Sent).map(|m| m.raw.clone()).collect();
-    d.append_many("support", "INBOX", &mut inbox.clone().into_iter()).unwrap();
-    d.append_many("support", "Sent", &mut sent.clone().into_iter()).unwrap();
+    let inbox: Vec<Vec<u8>> = msgs
+        .iter()
+        .filter(|m| m.folder == Folder::Inbox)
+        .map(|m| m.raw.clone())
+        .collect();
+    let sent: Vec<Vec<u8>> = msgs
+        .iter()
+        .filter(|m| m.folder == Folder::Sent)
+        .map(|m| m.raw.clone())
+        .collect();
+    d.append_many("support", "INBOX", &mut inbox.clone().into_iter())
+        .unwrap();
+    d.append_many("support", "Sent", &mut sent.clone().into_iter())
+        .unwrap();
     let server: HashMap<String, HashSet<u32>> = ["INBOX", "Sent"]
         .iter()
-        .map(|f| (f.to_string(), d.uids("support", f).unwrap().into_iter().collect()))
+        .map(|f| {
+            (
+                f.to_string(),
+                d.uids("support", f).unwrap().into_iter().collect(),
+            )
+        })
         .collect();
     let w = Workspace::new();
     w.add_account(&d, "support", "support", &[]);
@@ -59,10 +85,18 @@ fn kill_9_at_twenty_points_loses_and_duplicates_nothing() {
     let mut last_total = 0usize;
     let mut kills_mid_sync = 0;
     for point in 0..20 {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         // Spread over the early part of a full sync, where a kill lands mid-FETCH or mid-commit.
         let delay = 30 + (rng >> 33) % (full / 2).max(60);
-        let mut child = w.cmd().arg("sync").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = w
+            .cmd()
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(delay));
         if child.try_wait().unwrap().is_none() {
             kills_mid_sync += 1;
@@ -74,19 +108,31 @@ fn kill_9_at_twenty_points_loses_and_duplicates_nothing() {
         for (folder, uids) in &state {
             let on_server = &server[folder];
             for u in uids {
-                assert!(on_server.contains(u), "point {point}: {folder} uid {u} is not on the server");
+                assert!(
+                    on_server.contains(u),
+                    "point {point}: {folder} uid {u} is not on the server"
+                );
             }
             total += uids.len();
         }
-        assert!(total >= last_total, "point {point}: progress went backwards ({last_total} -> {total})");
+        assert!(
+            total >= last_total,
+            "point {point}: progress went backwards ({last_total} -> {total})"
+        );
         last_total = total;
     }
-    assert!(kills_mid_sync >= 10, "only {kills_mid_sync} kills landed mid-sync (full sync takes {full} ms)");
+    assert!(
+        kills_mid_sync >= 10,
+        "only {kills_mid_sync} kills landed mid-sync (full sync takes {full} ms)"
+    );
     w.ok(&["sync"]);
     let state = local(&w);
     for (folder, uids) in &server {
         let got: HashSet<u32> = state[folder].iter().copied().collect();
-        assert_eq!(&got, uids, "{folder} mirrors the server after the final pass");
+        assert_eq!(
+            &got, uids,
+            "{folder} mirrors the server after the final pass"
+        );
     }
     let out = w.ok(&["sync"]);
     assert!(out.lines().all(|l| l.contains(": 0 new (")), "{out}");

@@ -2,6 +2,8 @@
 //! cut mid-FETCH, a second process on the same data dir. Each gets a clear one-line error, and
 //! nothing is lost.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use siphon_testkit::proxy::Proxy;

@@ -1,6 +1,8 @@
 //! The password a desktop user types is kept in the real Linux Secret Service (gnome-keyring on a
 //! private D-Bus session), never in the config or the store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 
@@ -44,9 +46,16 @@ secret-tool lookup service "Siphon IMAP ({dir})" username support || echo none
     let config = std::fs::read_to_string(w.path().join("config.toml")).unwrap_or_default();
     assert!(!config.contains(&d.password("support")));
     let after: Vec<&str> = stdout.split("--- after remove").collect();
-    let looked_up = after[0].split("--- lookup").nth(1).and_then(|s| s.trim().lines().next());
+    let looked_up = after[0]
+        .split("--- lookup")
+        .nth(1)
+        .and_then(|s| s.trim().lines().next());
     assert_eq!(looked_up, Some(d.password("support").as_str()), "{stdout}");
-    assert_eq!(after[1].trim(), "none", "account remove deletes the keyring entry: {stdout}");
+    assert_eq!(
+        after[1].trim(),
+        "none",
+        "account remove deletes the keyring entry: {stdout}"
+    );
     // No password ever reached the data dir.
     for entry in walk(w.path()) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
@@ -65,8 +74,14 @@ fn without_a_secret_service_the_error_says_what_to_do() {
     let out = w
         .cmd()
         .args([
-            "account", "add", "support", "--email", "support@acme.example", "--imap-host",
-            "127.0.0.1", "--password-stdin",
+            "account",
+            "add",
+            "support",
+            "--email",
+            "support@acme.example",
+            "--imap-host",
+            "127.0.0.1",
+            "--password-stdin",
         ])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .stdin(std::process::Stdio::piped())
@@ -81,7 +96,10 @@ fn without_a_secret_service_the_error_says_what_to_do() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("keyring") && err.contains("--password-cmd"), "{err}");
+    assert!(
+        err.contains("keyring") && err.contains("--password-cmd"),
+        "{err}"
+    );
     // Nothing half-written: the account was not added.
     assert!(!w.ok(&["account", "list"]).contains("support"));
 }

@@ -2,6 +2,8 @@
 //! headers, huge headers, NUL bytes …) is stored whole, each message once, and the unreadable ones
 //! are listed by `siphon status`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use siphon_testkit::corpus::malformed;

@@ -1,5 +1,7 @@
 //! Two accounts with INBOX and Sent sync completely; a second sync transfers nothing new.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 

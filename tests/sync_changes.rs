@@ -1,6 +1,8 @@
 //! Incremental sync: flag changes, expunges, UIDVALIDITY resets — with CONDSTORE/QRESYNC and
 //! without, against a real dovecot.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 

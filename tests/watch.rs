@@ -1,6 +1,8 @@
 //! `siphon watch`: new mail arrives by IDLE push, a dropped connection is re-established, and
 //! Ctrl-C stops it within a second.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -38,8 +40,21 @@ fn idle_push_reconnect_and_prompt_ctrl_c() {
     let ca = d.ca_cert().to_string_lossy().into_owned();
     let pw = format!("printf %s {}", d.password("support"));
     w.ok(&[
-        "account", "add", "support", "--email", "support@acme.example", "--imap-host", "127.0.0.1",
-        "--imap-port", &port, "--imap-user", "support", "--ca-cert", &ca, "--password-cmd", &pw,
+        "account",
+        "add",
+        "support",
+        "--email",
+        "support@acme.example",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port,
+        "--imap-user",
+        "support",
+        "--ca-cert",
+        &ca,
+        "--password-cmd",
+        &pw,
     ]);
     let mut child = w
         .cmd()
@@ -64,14 +79,24 @@ fn idle_push_reconnect_and_prompt_ctrl_c() {
 
     // Give the watcher a moment to enter IDLE, then deliver: it must arrive without a poll.
     std::thread::sleep(Duration::from_millis(800));
-    d.append("support", "INBOX", &mail("pushed@c.example", "c@c.example", "pushed", "hi")).unwrap();
+    d.append(
+        "support",
+        "INBOX",
+        &mail("pushed@c.example", "c@c.example", "pushed", "hi"),
+    )
+    .unwrap();
     wait_for(&rx, "support/INBOX: 1 new", Duration::from_secs(10));
 
     // Drop every connection: the watcher reports, backs off, reconnects and keeps going.
     proxy.cut_now();
     wait_for(&rx, "retrying", Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(1500));
-    d.append("support", "INBOX", &mail("after-drop@c.example", "c@c.example", "again", "hi")).unwrap();
+    d.append(
+        "support",
+        "INBOX",
+        &mail("after-drop@c.example", "c@c.example", "again", "hi"),
+    )
+    .unwrap();
     wait_for(&rx, "support/INBOX: 1 new", Duration::from_secs(20));
 
     // Ctrl-C: stops within a second.
@@ -87,7 +112,10 @@ fn idle_push_reconnect_and_prompt_ctrl_c() {
             assert!(code.success(), "watch exited with {code}");
             break;
         }
-        assert!(t.elapsed() < Duration::from_secs(1), "watch did not stop within a second of Ctrl-C");
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "watch did not stop within a second of Ctrl-C"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(w.counts()[0].1, 4);

@@ -540,10 +540,7 @@ mod tests {
             parse_internal_date("17-Jul-1996 02:44:25 -0700"),
             Some(837_596_665)
         );
-        assert_eq!(
-            parse_internal_date(" 7-Jul-1996 02:44:25 +0000").is_some(),
-            true
-        );
+        assert!(parse_internal_date(" 7-Jul-1996 02:44:25 +0000").is_some());
         assert_eq!(parse_internal_date("garbage"), None);
     }
 

@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a workspace, the real `siphon` binary, accounts that
 //! point at a real dovecot on loopback.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
