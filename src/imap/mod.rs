@@ -376,6 +376,36 @@ impl Connection {
         Ok(sel)
     }
 
+    /// A folder's state without selecting it (RFC 3501 §6.3.10, HIGHESTMODSEQ from RFC 7162).
+    pub async fn status(&mut self, folder: &str) -> Result<Selected> {
+        let items = if self.caps.condstore {
+            "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)"
+        } else {
+            "(MESSAGES UIDNEXT UIDVALIDITY)"
+        };
+        let mut sel = Selected::default();
+        self.command(&format!("STATUS {} {items}", quote(folder)), |r| {
+            if let Response::MailboxData(imap_proto::MailboxDatum::Status { status, .. }) = r {
+                for a in status {
+                    match a {
+                        imap_proto::StatusAttribute::Messages(n) => sel.exists = *n,
+                        imap_proto::StatusAttribute::UidNext(n) => sel.uidnext = *n,
+                        imap_proto::StatusAttribute::UidValidity(n) => sel.uidvalidity = *n,
+                        imap_proto::StatusAttribute::HighestModSeq(n) => {
+                            sel.highestmodseq = Some(*n)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        })
+        .await?;
+        if sel.uidnext == 0 {
+            sel.uidnext = 1;
+        }
+        Ok(sel)
+    }
+
     /// Lists folders with their special-use attributes.
     pub async fn list(&mut self) -> Result<Vec<(String, Vec<String>)>> {
         let mut out = Vec::new();

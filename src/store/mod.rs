@@ -12,12 +12,12 @@
 //! "p" pack:u32                         committed end offset of that pack, u64 BE
 //! "c"                                  next folder id to hand out, u32 BE
 //! "f" account 0x00 folder              FolderState (sync state of one folder)
-//! "m" hash:[u8;16]                     BlobRef: where the message's pack entry is (hash = first 16
-//!                                      bytes of BLAKE3 of the raw bytes)
+//! "m" hash:[u8;16]                     MessageEntry { blob, locations }: where the message's pack
+//!                                      entry is, and its copies as (folder_id, uid) pairs
+//!                                      (hash = first 16 bytes of BLAKE3 of the raw bytes)
 //! "i" id_hash:[u8;8] hash              () — Message-ID index; id_hash = first 8 bytes of BLAKE3 of
 //!                                      the Message-ID (several messages may share an id)
 //! "l" folder_id:u32 uid:u32            Location { hash, flags }
-//! "r" hash folder_id:u32 uid:u32       () — reverse index: the locations of a message
 //! "b" hash                             () — messages the parser could not read (kept raw all the same)
 //! ```
 //!
@@ -29,7 +29,8 @@
 //!
 //! Raw RFC 822 bytes, the derived plain-text body and the [`MessageRecord`] live in `packs/` (see
 //! [`pack`]); sled never holds message bodies or records. sled keeps several times its live bytes
-//! on disk, so it holds only fixed-size index entries: about 100 bytes of keys and values a message.
+//! on disk (measured: 75 MB for 10.6 MB of entries at 100k messages), so it holds three small entries
+//! a message and nothing that could live in a pack.
 //!
 //! Messages are deduplicated by content hash: the same bytes in two folders (or two accounts) are
 //! stored once, with a location each. A location that disappears from the server is removed; the
@@ -39,7 +40,7 @@ pub mod lock;
 pub mod pack;
 pub mod record;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -93,6 +94,75 @@ pub struct Prepared {
     pub content: Option<(Parsed, Vec<u8>)>,
 }
 
+/// A message's sled entry.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct MessageEntry {
+    blob: BlobRef,
+    /// (folder_id, uid) of each copy on the server.
+    locations: Vec<(u32, u32)>,
+}
+
+/// Message entries touched by one batch, loaded once and written back once.
+struct Edits<'a> {
+    store: &'a Store,
+    entries: HashMap<Hash, Option<MessageEntry>>,
+}
+
+impl<'a> Edits<'a> {
+    fn new(store: &'a Store) -> Edits<'a> {
+        Edits {
+            store,
+            entries: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, hash: &Hash) -> Result<Option<&mut MessageEntry>> {
+        if !self.entries.contains_key(hash) {
+            let loaded = self.store.entry(hash)?;
+            self.entries.insert(*hash, loaded);
+        }
+        Ok(self.entries.get_mut(hash).and_then(Option::as_mut))
+    }
+
+    fn exists(&mut self, hash: &Hash) -> Result<bool> {
+        Ok(self.get(hash)?.is_some())
+    }
+
+    fn create(&mut self, hash: Hash, blob: BlobRef) {
+        self.entries.insert(
+            hash,
+            Some(MessageEntry {
+                blob,
+                locations: Vec::new(),
+            }),
+        );
+    }
+
+    fn add_location(&mut self, hash: &Hash, folder_id: u32, uid: u32) -> Result<()> {
+        if let Some(e) = self.get(hash)?
+            && !e.locations.contains(&(folder_id, uid))
+        {
+            e.locations.push((folder_id, uid));
+        }
+        Ok(())
+    }
+
+    fn remove_location(&mut self, hash: &Hash, folder_id: u32, uid: u32) -> Result<()> {
+        if let Some(e) = self.get(hash)? {
+            e.locations.retain(|l| *l != (folder_id, uid));
+        }
+        Ok(())
+    }
+
+    fn write(self, batch: &mut sled::Batch) {
+        for (hash, entry) in self.entries {
+            if let Some(e) = entry {
+                batch.insert(&msg_key(&hash), encode(&e));
+            }
+        }
+    }
+}
+
 /// What one batch changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct IngestStats {
@@ -128,15 +198,6 @@ fn loc_key(folder_id: u32, uid: u32) -> [u8; 9] {
     k[0] = b'l';
     k[1..5].copy_from_slice(&be32(folder_id));
     k[5..9].copy_from_slice(&be32(uid));
-    k
-}
-
-fn rev_key(hash: &Hash, folder_id: u32, uid: u32) -> [u8; 25] {
-    let mut k = [0u8; 25];
-    k[0] = b'r';
-    k[1..17].copy_from_slice(hash);
-    k[17..21].copy_from_slice(&be32(folder_id));
-    k[21..25].copy_from_slice(&be32(uid));
     k
 }
 
@@ -330,12 +391,14 @@ impl Store {
     pub fn remove_account(&self, account: &str) -> Result<()> {
         for f in self.folders()?.into_iter().filter(|f| f.account == account) {
             let mut batch = sled::Batch::default();
+            let mut edits = Edits::new(self);
             for generation in std::iter::once(f.id).chain(f.retired) {
                 for (uid, loc) in self.locations_in(generation)? {
                     batch.remove(&loc_key(generation, uid));
-                    batch.remove(&rev_key(&loc.hash, generation, uid));
+                    edits.remove_location(&loc.hash, generation, uid)?;
                 }
             }
+            edits.write(&mut batch);
             batch.remove(folder_key(&f.account, &f.name));
             self.commit(batch)?;
         }
@@ -372,14 +435,13 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut stats = IngestStats::default();
         let mut state = folder.clone();
-        let mut seen: HashSet<Hash> = HashSet::new();
+        let mut edits = Edits::new(self);
         let start_pack = writer.position().0;
         for item in items {
             let lkey = loc_key(folder.id, item.uid);
             let location_is_new = !self.db.contains_key(lkey).map_err(|e| self.db_err(e))?;
             if let Some((parsed, raw)) = item.content
-                && !seen.contains(&item.hash)
-                && !self.has_message(&item.hash)?
+                && !edits.exists(&item.hash)?
             {
                 let record = encode(&parsed.to_record());
                 let blob = writer
@@ -389,16 +451,15 @@ impl Store {
                 if parsed.unparsed {
                     batch.insert(&bad_key(&item.hash), &[][..]);
                 }
-                batch.insert(&msg_key(&item.hash), encode(&blob));
+                edits.create(item.hash, blob);
                 stats.new_messages += 1;
             }
-            seen.insert(item.hash);
+            edits.add_location(&item.hash, folder.id, item.uid)?;
             let loc = Location {
                 hash: item.hash,
                 flags: item.flags,
             };
             batch.insert(&lkey, encode(&loc));
-            batch.insert(&rev_key(&item.hash, folder.id, item.uid), &[][..]);
             if location_is_new {
                 state.messages += 1;
                 stats.new_locations += 1;
@@ -416,6 +477,7 @@ impl Store {
                 batch.insert(&pack_key(p), &len.to_be_bytes());
             }
         }
+        edits.write(&mut batch);
         batch.insert(b"P", &be32(pack_no));
         batch.insert(&pack_key(pack_no), &end.to_be_bytes());
         batch.insert(folder_key(&state.account, &state.name), encode(&state));
@@ -427,6 +489,7 @@ impl Store {
     /// Adds locations for messages already in the store (UIDVALIDITY re-map), with the new state.
     pub fn add_locations(&self, state: &FolderState, locs: &[(u32, Location)]) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut edits = Edits::new(self);
         let mut state = state.clone();
         for (uid, loc) in locs {
             let lkey = loc_key(state.id, *uid);
@@ -434,8 +497,9 @@ impl Store {
                 state.messages += 1;
             }
             batch.insert(&lkey, encode(loc));
-            batch.insert(&rev_key(&loc.hash, state.id, *uid), &[][..]);
+            edits.add_location(&loc.hash, state.id, *uid)?;
         }
+        edits.write(&mut batch);
         batch.insert(folder_key(&state.account, &state.name), encode(&state));
         self.commit(batch)
     }
@@ -464,6 +528,7 @@ impl Store {
     /// Removes locations the server expunged, with the folder's new state.
     pub fn remove_locations(&self, state: &FolderState, uids: &[u32]) -> Result<usize> {
         let mut batch = sled::Batch::default();
+        let mut edits = Edits::new(self);
         let mut state = state.clone();
         let mut removed = 0;
         for &uid in uids {
@@ -471,10 +536,11 @@ impl Store {
             if let Some(v) = self.db.get(key).map_err(|e| self.db_err(e))? {
                 let loc: Location = decode(&key, &v)?;
                 batch.remove(&key);
-                batch.remove(&rev_key(&loc.hash, state.id, uid));
+                edits.remove_location(&loc.hash, state.id, uid)?;
                 removed += 1;
             }
         }
+        edits.write(&mut batch);
         state.messages = state.messages.saturating_sub(removed as u32);
         batch.insert(folder_key(&state.account, &state.name), encode(&state));
         self.commit(batch)?;
@@ -484,10 +550,12 @@ impl Store {
     /// Drops every location of a retired folder generation (end of a UIDVALIDITY re-map).
     pub fn drop_generation(&self, state: &FolderState, old_id: u32) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut edits = Edits::new(self);
         for (uid, loc) in self.locations_in(old_id)? {
             batch.remove(&loc_key(old_id, uid));
-            batch.remove(&rev_key(&loc.hash, old_id, uid));
+            edits.remove_location(&loc.hash, old_id, uid)?;
         }
+        edits.write(&mut batch);
         batch.insert(folder_key(&state.account, &state.name), encode(state));
         self.commit(batch)
     }
@@ -517,12 +585,16 @@ impl Store {
             .collect()
     }
 
-    fn blob_ref(&self, hash: &Hash) -> Result<Option<BlobRef>> {
+    fn entry(&self, hash: &Hash) -> Result<Option<MessageEntry>> {
         let key = msg_key(hash);
         match self.db.get(key).map_err(|e| self.db_err(e))? {
             Some(v) => Ok(Some(decode(&key, &v)?)),
             None => Ok(None),
         }
+    }
+
+    fn blob_ref(&self, hash: &Hash) -> Result<Option<BlobRef>> {
+        Ok(self.entry(hash)?.map(|e| e.blob))
     }
 
     fn record_at(&self, hash: &Hash, blob: &BlobRef) -> Result<MessageRecord> {
@@ -559,20 +631,16 @@ impl Store {
 
     /// Where a message is on the server: (folder state, uid) for each copy.
     pub fn locations_of(&self, hash: &Hash) -> Result<Vec<(FolderState, u32)>> {
+        let Some(entry) = self.entry(hash)? else {
+            return Ok(Vec::new());
+        };
         let folders: HashMap<u32, FolderState> =
             self.folders()?.into_iter().map(|f| (f.id, f)).collect();
-        let mut prefix = vec![b'r'];
-        prefix.extend_from_slice(hash);
-        let mut out = Vec::new();
-        for k in self.db.scan_prefix(&prefix).keys() {
-            let k = k.map_err(|e| self.db_err(e))?;
-            let fid = read_u32(&k[17..21]);
-            let uid = read_u32(&k[21..25]);
-            if let Some(f) = folders.get(&fid) {
-                out.push((f.clone(), uid));
-            }
-        }
-        Ok(out)
+        Ok(entry
+            .locations
+            .iter()
+            .filter_map(|(fid, uid)| folders.get(fid).map(|f| (f.clone(), *uid)))
+            .collect())
     }
 
     /// Reads a message's raw bytes and text body from its pack.
@@ -603,8 +671,8 @@ impl Store {
             let (k, v) = kv.map_err(|e| self.db_err(e))?;
             let mut h = [0u8; 16];
             h.copy_from_slice(&k[1..17]);
-            let blob: BlobRef = decode(&k, &v)?;
-            Ok((h, self.record_at(&h, &blob)?))
+            let entry: MessageEntry = decode(&k, &v)?;
+            Ok((h, self.record_at(&h, &entry.blob)?))
         })
     }
 }

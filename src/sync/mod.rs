@@ -153,10 +153,38 @@ pub async fn sync_account(
 ) -> Result<Vec<std::result::Result<FolderReport, (String, Error)>>> {
     let mut first = connect(account, &secret).await?;
     let folders = folders_to_sync(&mut first, account).await?;
+    // STATUS first, on the one connection: a folder that has not changed needs no pass and no
+    // connection of its own (the common case for a resync).
+    let mut out = Vec::new();
+    let mut to_sync = Vec::new();
+    for folder in folders {
+        let (st, acc, fol) = (store.clone(), account.name.clone(), folder.clone());
+        let local = tokio::task::spawn_blocking(move || st.folder(&acc, &fol))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        match local {
+            Some(mut local)
+                if plan::unchanged(&first.status(&folder).await?, &local, first.caps) =>
+            {
+                local.last_sync = Some(chrono::Utc::now().timestamp());
+                local.last_error = None;
+                let st = store.clone();
+                let saved = local.clone();
+                tokio::task::spawn_blocking(move || st.save_folder(&saved))
+                    .await
+                    .map_err(|e| Error::Internal(e.to_string()))??;
+                let mut report = FolderReport::new(&account.name, &folder);
+                report.messages = local.messages;
+                progress.send(Event::FolderDone(report.clone()));
+                out.push(Ok(report));
+            }
+            _ => to_sync.push(folder),
+        }
+    }
     let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut first = Some(first);
     let mut tasks = Vec::new();
-    for folder in folders {
+    for folder in to_sync {
         let conn = first.take();
         let (store, account, secret, progress, limit) = (
             store.clone(),
@@ -189,7 +217,9 @@ pub async fn sync_account(
             result.map_err(|e| (folder, e))
         }));
     }
-    let mut out = Vec::new();
+    if let Some(unused) = first {
+        unused.logout().await;
+    }
     for t in tasks {
         out.push(t.await.map_err(|e| Error::Internal(e.to_string()))?);
     }

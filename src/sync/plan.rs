@@ -56,6 +56,19 @@ impl Plan {
     }
 }
 
+/// Whether a folder whose STATUS (or SELECT) reads `remote` needs no pass at all: nothing new, and
+/// CONDSTORE vouches that no flag changed and the count rules out expunges. Without CONDSTORE the
+/// answer is always no, since flag changes are invisible to STATUS.
+pub fn unchanged(remote: &Selected, local: &FolderState, caps: Caps) -> bool {
+    caps.condstore
+        && local.highestmodseq.is_some()
+        && remote.highestmodseq == local.highestmodseq
+        && local.uidvalidity == Some(remote.uidvalidity)
+        && local.retired.is_none()
+        && local.synced_uidnext >= remote.uidnext
+        && local.messages == remote.exists
+}
+
 pub fn plan(remote: &Selected, local: &FolderState, caps: Caps) -> Plan {
     let record_modseq = if caps.condstore {
         remote.highestmodseq
@@ -282,6 +295,37 @@ mod tests {
         let mut l = local(Some(8), 1, 3, None);
         l.retired = Some(1);
         assert!(plan(&remote(8, 11, 10, Some(5)), &l, QRES).remap);
+    }
+
+    #[test]
+    fn unchanged_needs_condstore_and_equal_state() {
+        let l = local(Some(7), 11, 10, Some(50));
+        assert!(unchanged(&remote(7, 11, 10, Some(50)), &l, QRES));
+        assert!(unchanged(&remote(7, 11, 10, Some(50)), &l, COND));
+        assert!(
+            !unchanged(&remote(7, 11, 10, None), &l, NONE),
+            "flags are invisible without CONDSTORE"
+        );
+        assert!(
+            !unchanged(&remote(7, 12, 11, Some(51)), &l, QRES),
+            "new mail"
+        );
+        assert!(
+            !unchanged(&remote(7, 11, 10, Some(51)), &l, QRES),
+            "a flag changed"
+        );
+        assert!(
+            !unchanged(&remote(8, 11, 10, Some(50)), &l, QRES),
+            "UIDVALIDITY changed"
+        );
+        assert!(
+            !unchanged(&remote(7, 11, 9, Some(50)), &l, QRES),
+            "an expunge"
+        );
+        assert!(
+            !unchanged(&remote(7, 11, 10, Some(50)), &local(None, 1, 0, None), QRES),
+            "never synced"
+        );
     }
 
     #[test]

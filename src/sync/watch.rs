@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_imap::extensions::idle::IdleResponse;
 use tokio::sync::watch;
 
-use super::{Event, Progress, run, sync_account};
+use super::{Progress, run, sync_account};
 use crate::account::{Account, Secret};
 use crate::imap::Connection;
 use crate::store::Store;
@@ -103,11 +103,6 @@ async fn watch_once(
         // is re-read by the next pass, so drain them to keep the channel from filling.
         while session.unsolicited_responses.try_recv().is_ok() {}
         conn = Connection::from_parts(session, caps, &account.name);
-        progress.send(Event::Fetched {
-            account: account.name.clone(),
-            folder: "INBOX".into(),
-            count: 0,
-        });
     }
 }
 
