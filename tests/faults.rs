@@ -8,6 +8,10 @@ mod common;
 use common::*;
 use siphon_testkit::proxy::Proxy;
 
+fn ok(o: std::process::Output) {
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -16,25 +20,14 @@ fn stderr(o: &std::process::Output) -> String {
 fn wrong_password_names_the_account_and_the_fix() {
     let d = Dovecot::start().expect("dovecot");
     let w = Workspace::new();
-    let port = d.imaps_port().to_string();
-    let ca = d.ca_cert().to_string_lossy().into_owned();
-    w.ok(&[
-        "account",
-        "add",
+    ok(w.add_at(
         "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-user",
         "support",
-        "--ca-cert",
-        &ca,
-        "--password-cmd",
+        d.imaps_port(),
+        Some(d.ca_cert()),
         "echo not-the-password",
-    ]);
+        &[],
+    ));
     let out = w.run(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -75,24 +68,10 @@ fn wrong_password_names_the_account_and_the_fix() {
 fn untrusted_certificate_is_refused_with_advice() {
     let d = Dovecot::start().expect("dovecot");
     let w = Workspace::new();
-    let port = d.imaps_port().to_string();
     let pw = format!("printf %s {}", d.password("support"));
     // No --ca-cert: the test CA is not among the trusted roots.
-    w.ok(&[
-        "account",
-        "add",
-        "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-user",
-        "support",
-        "--password-cmd",
-        &pw,
-    ]);
+    // No --ca-cert: the test CA is not among the trusted roots.
+    ok(w.add_at("support", "support", d.imaps_port(), None, &pw, &[]));
     let out = w.run(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -108,28 +87,15 @@ fn starttls_works_and_plain_is_refused_beyond_loopback() {
     let d = Dovecot::start().expect("dovecot");
     seed(&d, "support", "INBOX", "st", 3);
     let w = Workspace::new();
-    let port = d.imap_port().to_string();
-    let ca = d.ca_cert().to_string_lossy().into_owned();
     let pw = format!("printf %s {}", d.password("support"));
-    w.ok(&[
-        "account",
-        "add",
+    ok(w.add_at(
         "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-security",
-        "starttls",
-        "--imap-user",
         "support",
-        "--ca-cert",
-        &ca,
-        "--password-cmd",
+        d.imap_port(),
+        Some(d.ca_cert()),
         &pw,
-    ]);
+        &["--imap-security", "starttls"],
+    ));
     assert!(w.ok(&["sync"]).contains("support/INBOX: 3 new"));
     let out = w.run(&[
         "account",
@@ -159,19 +125,7 @@ fn unreachable_host_is_a_clear_error() {
         l.local_addr().unwrap().port()
     };
     let w = Workspace::new();
-    w.ok(&[
-        "account",
-        "add",
-        "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port.to_string(),
-        "--password-cmd",
-        "echo x",
-    ]);
+    ok(w.add_at("support", "support", port, None, "echo x", &[]));
     let out = w.run(&["sync"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -202,28 +156,15 @@ fn connection_cut_mid_fetch_loses_nothing_and_the_next_sync_completes() {
     let proxy = Proxy::start(d.imaps_addr()).expect("proxy");
     proxy.cut_after(600_000);
     let w = Workspace::new();
-    let port = proxy.port().to_string();
-    let ca = d.ca_cert().to_string_lossy().into_owned();
     let pw = format!("printf %s {}", d.password("support"));
-    w.ok(&[
-        "account",
-        "add",
+    ok(w.add_at(
         "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-user",
         "support",
-        "--ca-cert",
-        &ca,
-        "--password-cmd",
+        proxy.port(),
+        Some(d.ca_cert()),
         &pw,
-        "--folder",
-        "INBOX",
-    ]);
+        &["--folder", "INBOX"],
+    ));
     let out = w.run(&["sync"]);
     assert_eq!(
         out.status.code(),

@@ -36,26 +36,16 @@ fn idle_push_reconnect_and_prompt_ctrl_c() {
     seed(&d, "support", "INBOX", "w", 2);
     let proxy = Proxy::start(d.imaps_addr()).expect("proxy");
     let w = Workspace::new();
-    let port = proxy.port().to_string();
-    let ca = d.ca_cert().to_string_lossy().into_owned();
     let pw = format!("printf %s {}", d.password("support"));
-    w.ok(&[
-        "account",
-        "add",
+    let out = w.add_at(
         "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-user",
         "support",
-        "--ca-cert",
-        &ca,
-        "--password-cmd",
+        proxy.port(),
+        Some(d.ca_cert()),
         &pw,
-    ]);
+        &[],
+    );
+    assert!(out.status.success());
     let mut child = w
         .cmd()
         .args(["watch", "--poll", "300"])

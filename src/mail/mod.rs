@@ -17,58 +17,11 @@ const SNIPPET_CHARS: usize = 200;
 /// Text bodies beyond this are cut: the raw message keeps the rest.
 const TEXT_LIMIT: usize = 512 * 1024;
 
-/// A parsed message, before it has a place in a pack.
+/// A parsed message: the record the store keeps, and the plain-text body stored beside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parsed {
-    pub message_id: String,
-    pub synthetic_id: bool,
-    pub in_reply_to: Vec<String>,
-    pub references: Vec<String>,
-    pub from: Vec<Addr>,
-    pub to: Vec<Addr>,
-    pub cc: Vec<Addr>,
-    pub reply_to: Vec<Addr>,
-    pub subject: String,
-    pub date: i64,
-    pub date_source: DateSource,
-    pub size: u32,
-    pub attachments: Vec<Attachment>,
+    pub record: MessageRecord,
     pub text: String,
-    pub snippet: String,
-    pub auto_submitted: Option<String>,
-    pub precedence: Option<String>,
-    pub list_id: Option<String>,
-    pub list_unsubscribe: Option<String>,
-    pub unparsed: bool,
-    pub problems: Vec<String>,
-}
-
-impl Parsed {
-    /// The record kept in the store; the text body is stored beside it.
-    pub fn to_record(&self) -> MessageRecord {
-        MessageRecord {
-            message_id: self.message_id.clone(),
-            synthetic_id: self.synthetic_id,
-            in_reply_to: self.in_reply_to.clone(),
-            references: self.references.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-            cc: self.cc.clone(),
-            reply_to: self.reply_to.clone(),
-            subject: self.subject.clone(),
-            date: self.date,
-            date_source: self.date_source,
-            size: self.size,
-            attachments: self.attachments.clone(),
-            snippet: self.snippet.clone(),
-            auto_submitted: self.auto_submitted.clone(),
-            precedence: self.precedence.clone(),
-            list_id: self.list_id.clone(),
-            list_unsubscribe: self.list_unsubscribe.clone(),
-            unparsed: self.unparsed,
-            problems: self.problems.clone(),
-        }
-    }
 }
 
 /// The Message-ID given to a message that has none: derived from its bytes, so every machine that
@@ -133,7 +86,7 @@ pub fn parse(raw: &[u8], hash: &[u8; 16], internal_date: Option<i64>) -> Parsed 
         problems.push("no From address".to_string());
     }
     problems.append(&mut out.problems);
-    Parsed {
+    let record = MessageRecord {
         message_id: out.message_id,
         synthetic_id: out.synthetic_id,
         in_reply_to: out.in_reply_to,
@@ -148,13 +101,16 @@ pub fn parse(raw: &[u8], hash: &[u8; 16], internal_date: Option<i64>) -> Parsed 
         size: u32::try_from(raw.len()).unwrap_or(u32::MAX),
         attachments: out.attachments,
         snippet: snippet(&out.text),
-        text: out.text,
         auto_submitted: out.auto_submitted,
         precedence: out.precedence,
         list_id: out.list_id,
         list_unsubscribe: out.list_unsubscribe,
         unparsed: out.unparsed,
         problems,
+    };
+    Parsed {
+        record,
+        text: out.text,
     }
 }
 

@@ -2,8 +2,8 @@ use super::*;
 
 const H: [u8; 16] = [7; 16];
 
-fn p(raw: &str) -> Parsed {
-    parse(raw.as_bytes(), &H, Some(1_700_000_000))
+fn p(raw: &str) -> MessageRecord {
+    parse(raw.as_bytes(), &H, Some(1_700_000_000)).record
 }
 
 #[test]
@@ -56,11 +56,18 @@ fn missing_message_id_gets_a_stable_synthetic_one() {
 
 #[test]
 fn html_only_mail_gets_a_text_body() {
-    let m = p(
-        "From: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello <b>there</b></p>",
+    let m = parse(
+        b"From: a@b.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello <b>there</b></p>",
+        &H,
+        None,
     );
     assert!(m.text.contains("Hello"), "{}", m.text);
     assert!(!m.text.contains("<b>"));
+    assert!(
+        m.record.snippet.starts_with("Hello"),
+        "{}",
+        m.record.snippet
+    );
 }
 
 #[test]
@@ -94,7 +101,7 @@ fn nul_bytes_are_reported_not_fatal() {
         &H,
         None,
     );
-    assert!(m.problems.iter().any(|p| p.contains("NUL")));
+    assert!(m.record.problems.iter().any(|p| p.contains("NUL")));
 }
 
 #[test]

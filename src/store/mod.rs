@@ -443,12 +443,12 @@ impl Store {
             if let Some((parsed, raw)) = item.content
                 && !edits.exists(&item.hash)?
             {
-                let record = encode(&parsed.to_record());
+                let record = encode(&parsed.record);
                 let blob = writer
                     .append(&item.hash, &record, &raw, &parsed.text)
                     .map_err(|e| self.pack_err(e))?;
-                batch.insert(&mid_key(&parsed.message_id, &item.hash), &[][..]);
-                if parsed.unparsed {
+                batch.insert(&mid_key(&parsed.record.message_id, &item.hash), &[][..]);
+                if parsed.record.unparsed {
                     batch.insert(&bad_key(&item.hash), &[][..]);
                 }
                 edits.create(item.hash, blob);

@@ -51,12 +51,19 @@ impl Workspace {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Adds `name` for dovecot user `user` over implicit TLS, password via password_cmd.
-    pub fn add_account(&self, d: &Dovecot, name: &str, user: &str, extra: &[&str]) {
-        let port = d.imaps_port().to_string();
+    /// `siphon account add NAME` for login `user` at 127.0.0.1:`port` (implicit TLS unless `extra`
+    /// says otherwise), trusting `ca` if given, the password printed by `password_cmd`.
+    pub fn add_at(
+        &self,
+        name: &str,
+        user: &str,
+        port: u16,
+        ca: Option<&Path>,
+        password_cmd: &str,
+        extra: &[&str],
+    ) -> Output {
+        let port = port.to_string();
         let email = format!("{user}@acme.example");
-        let pw = format!("printf %s '{}'", d.password(user));
-        let ca = d.ca_cert().to_string_lossy().into_owned();
         let mut args = vec![
             "account",
             "add",
@@ -64,20 +71,31 @@ impl Workspace {
             "--email",
             &email,
             "--imap-host",
-            d.host(),
+            "127.0.0.1",
             "--imap-port",
             &port,
-            "--imap-security",
-            "tls",
             "--imap-user",
             user,
-            "--ca-cert",
-            &ca,
             "--password-cmd",
-            &pw,
+            password_cmd,
         ];
+        let ca = ca.map(|c| c.to_string_lossy().into_owned());
+        if let Some(ca) = &ca {
+            args.extend(["--ca-cert", ca.as_str()]);
+        }
         args.extend_from_slice(extra);
-        self.ok(&args);
+        self.run(&args)
+    }
+
+    /// Adds `name` for dovecot user `user` over implicit TLS, password via password_cmd.
+    pub fn add_account(&self, d: &Dovecot, name: &str, user: &str, extra: &[&str]) {
+        let pw = format!("printf %s '{}'", d.password(user));
+        let out = self.add_at(name, user, d.imaps_port(), Some(d.ca_cert()), &pw, extra);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn status(&self) -> serde_json::Value {
