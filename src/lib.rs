@@ -11,6 +11,7 @@
 //!   per folder, concurrently across folders and accounts; IDLE for `watch`.
 //! - [`mail`]: parsing raw mail into a normalised record (pure).
 //! - [`store`]: sled for metadata and sync state, append-only compressed packs for raw mail.
+//! - [`thread`]: messages → conversations by their reference headers (pure).
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.
@@ -21,6 +22,7 @@ pub mod imap;
 pub mod mail;
 pub mod store;
 pub mod sync;
+pub mod thread;
 
 /// The engine's version, shown by the CLI and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
