@@ -39,9 +39,12 @@ fn g(groups: &[&[&str]]) -> Vec<Vec<String>> {
     out
 }
 
+/// (name, messages in arrival order, expected conversations)
+type Case = (&'static str, Vec<Links>, Vec<Vec<String>>);
+
 #[test]
 fn table() {
-    let cases: Vec<(&str, Vec<Links>, Vec<Vec<String>>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "references chain",
             vec![
