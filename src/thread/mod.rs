@@ -7,8 +7,10 @@
 //! own last reference is authoritative for its parent. Containers for messages never seen (ghosts)
 //! keep their children together. A conversation is everything under one root.
 //!
-//! Pure: no I/O, no clock. Subject-based joining for replies without references is a separate,
-//! guarded step, not done here.
+//! Pure: no I/O, no clock. Replies without references are joined afterwards, under guard, by
+//! [`subject::join_by_subject`].
+
+pub mod subject;
 
 use std::collections::HashMap;
 

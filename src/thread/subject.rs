@@ -1,0 +1,292 @@
+//! The guarded subject fallback: a reply that carries no reference headers joins a conversation with
+//! the same subject, but only when exactly one such conversation fits — one that shares a customer
+//! address (or a company domain) with it and was active within [`WINDOW_SECS`] before it. Two
+//! customers who both write "Question about billing" keep two conversations: a wrong merge is worse
+//! than a missed one.
+
+use std::collections::{HashMap, HashSet};
+
+/// How far back a conversation may have last been active for a reference-less reply to join it.
+pub const WINDOW_SECS: i64 = 30 * 24 * 3600;
+
+/// Reply and forward prefixes in the languages Siphon's users write (and their clients add):
+/// English, French, German, Nordic, Dutch, Indonesian, Spanish/Portuguese, Italian.
+const PREFIXES: &[&str] = &[
+    "re", "fwd", "fw", "aw", "wg", "sv", "vs", "antw", "réf", "ref", "tr", "rif", "r", "enc",
+    "balas", "bls", "trs", "fs",
+];
+
+/// Free-mail domains, where sharing a domain says nothing about being the same customer.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.id",
+    "yahoo.fr",
+    "hotmail.com",
+    "hotmail.fr",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "proton.me",
+    "protonmail.com",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "ymail.com",
+];
+
+/// Strips reply/forward prefixes (`Re:`, `RE :`, `Fwd:`, `AW:`, `Réf. :`, `Re[2]:` … repeated)
+/// and surrounding space; returns the base subject, case-folded, and whether any prefix was there.
+pub fn normalize(subject: &str) -> (String, bool) {
+    let mut s = subject.trim();
+    let mut had_prefix = false;
+    loop {
+        let Some(colon) = s.find(':') else { break };
+        let head = s[..colon].trim().trim_end_matches('.');
+        // Allow a counter: "Re[2]", "Re(3)", "Re^2".
+        let word = head
+            .split(['[', '(', '^'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        if PREFIXES.contains(&word.as_str()) {
+            s = s[colon + 1..].trim_start();
+            had_prefix = true;
+        } else {
+            break;
+        }
+    }
+    let base: String = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (base, had_prefix)
+}
+
+/// What the subject step needs to know about a message.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub subject: String,
+    pub date: i64,
+    /// Lower-cased addresses of the people outside the team on the message (From, To, Cc).
+    pub outsiders: Vec<String>,
+    /// Whether the message carries any reference header at all.
+    pub has_references: bool,
+}
+
+fn org(addr: &str) -> Option<&str> {
+    let domain = addr.rsplit_once('@')?.1;
+    (!FREE_MAIL.contains(&domain)).then_some(domain)
+}
+
+fn related(a: &[String], b: &HashSet<String>, b_orgs: &HashSet<String>) -> bool {
+    a.iter()
+        .any(|x| b.contains(x) || org(x).is_some_and(|o| b_orgs.contains(o)))
+}
+
+/// Joins reference-less replies to their conversation where exactly one candidate fits.
+/// `conv[i]` is message `i`'s conversation (from [`super::conversations`]); the result is the same
+/// shape, with joined conversations renamed to the earlier one.
+pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
+    struct Conv {
+        people: HashSet<String>,
+        orgs: HashSet<String>,
+        last: i64,
+    }
+    let mut order: Vec<usize> = (0..meta.len()).collect();
+    order.sort_by_key(|&i| (meta[i].date, i));
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    fn find(parent: &HashMap<usize, usize>, mut c: usize) -> usize {
+        while let Some(&p) = parent.get(&c) {
+            if p == c {
+                break;
+            }
+            c = p;
+        }
+        c
+    }
+    let mut convs: HashMap<usize, Conv> = HashMap::new();
+    let mut by_subject: HashMap<String, Vec<usize>> = HashMap::new();
+    for &i in &order {
+        let m = &meta[i];
+        let (base, is_reply) = normalize(&m.subject);
+        let mine = find(&parent, conv[i]);
+        if is_reply && !m.has_references && !base.is_empty() {
+            let mut fits: Vec<usize> = by_subject
+                .get(&base)
+                .into_iter()
+                .flatten()
+                .map(|&c| find(&parent, c))
+                .filter(|c| {
+                    *c == mine
+                        || convs.get(c).is_some_and(|cv| {
+                            m.date - cv.last <= WINDOW_SECS
+                                && related(&m.outsiders, &cv.people, &cv.orgs)
+                        })
+                })
+                .collect();
+            fits.sort_unstable();
+            fits.dedup();
+            // A reply that later messages reference is already in its conversation: when that
+            // conversation carries this subject, it stays, whatever else fits.
+            if fits.contains(&mine) {
+                fits.clear();
+            }
+            if let [only] = fits[..] {
+                // Merge into the earlier conversation (the one that was there first).
+                parent.insert(mine, only);
+                if let Some(cv) = convs.remove(&mine) {
+                    let target = convs.entry(only).or_insert(Conv {
+                        people: HashSet::new(),
+                        orgs: HashSet::new(),
+                        last: 0,
+                    });
+                    target.people.extend(cv.people);
+                    target.orgs.extend(cv.orgs);
+                    target.last = target.last.max(cv.last);
+                }
+            }
+        }
+        let mine = find(&parent, conv[i]);
+        let cv = convs.entry(mine).or_insert(Conv {
+            people: HashSet::new(),
+            orgs: HashSet::new(),
+            last: m.date,
+        });
+        for a in &m.outsiders {
+            cv.people.insert(a.clone());
+            if let Some(o) = org(a) {
+                cv.orgs.insert(o.to_string());
+            }
+        }
+        cv.last = cv.last.max(m.date);
+        if !base.is_empty() {
+            let list = by_subject.entry(base).or_default();
+            if !list.contains(&mine) {
+                list.push(mine);
+            }
+        }
+    }
+    conv.iter().map(|&c| find(&parent, c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_in_several_languages_are_stripped() {
+        let cases = [
+            ("Re: Login problem", "login problem", true),
+            ("RE : Problème de clôture", "problème de clôture", true),
+            ("Fwd: Re: AW: Invoice", "invoice", true),
+            ("Réf. : Facture", "facture", true),
+            ("TR: Facture", "facture", true),
+            ("SV: Re[2]: Export", "export", true),
+            ("Balas: Tagihan", "tagihan", true),
+            ("Question about billing", "question about billing", false),
+            ("Error: 502 on upload", "error: 502 on upload", false),
+            ("  Re:   Spaced    out ", "spaced out", true),
+        ];
+        for (subject, base, reply) in cases {
+            assert_eq!(normalize(subject), (base.to_string(), reply), "{subject}");
+        }
+    }
+
+    fn meta(subject: &str, date: i64, who: &str, refs: bool) -> Meta {
+        Meta {
+            subject: subject.into(),
+            date,
+            outsiders: vec![who.into()],
+            has_references: refs,
+        }
+    }
+
+    #[test]
+    fn a_reply_joins_only_its_own_customer_and_only_when_unambiguous() {
+        const D: i64 = 86_400;
+        let msgs = vec![
+            meta("Question about billing", 0, "ana@client.example", false),
+            meta("Question about billing", D, "bob@gmail.com", false),
+            meta(
+                "Re: Question about billing",
+                2 * D,
+                "ana@client.example",
+                false,
+            ),
+            meta(
+                "Re: Question about billing",
+                3 * D,
+                "carl@other.example",
+                false,
+            ),
+            meta(
+                "Re: Question about billing",
+                4 * D,
+                "dina@client.example",
+                false,
+            ),
+            meta(
+                "Re: Question about billing",
+                90 * D,
+                "ana@client.example",
+                false,
+            ),
+        ];
+        let conv: Vec<usize> = (0..msgs.len()).collect();
+        let got = join_by_subject(&msgs, &conv);
+        assert_eq!(got[2], got[0], "same customer joins");
+        assert_ne!(got[1], got[0], "two customers, two tickets");
+        assert_ne!(got[3], got[0], "a stranger does not join");
+        assert_ne!(got[3], got[1]);
+        assert_eq!(got[4], got[0], "a colleague from the same company joins");
+        assert_ne!(got[5], got[0], "outside the window");
+    }
+
+    #[test]
+    fn two_fitting_conversations_mean_no_merge() {
+        let msgs = vec![
+            meta("Invoice", 0, "ana@client.example", false),
+            meta("Invoice", 10, "ana@client.example", false),
+            meta("Re: Invoice", 20, "ana@client.example", false),
+        ];
+        let got = join_by_subject(&msgs, &[0, 1, 2]);
+        assert_eq!(got[2], 2, "ambiguous: stays apart");
+    }
+
+    #[test]
+    fn a_reply_already_threaded_by_its_descendants_stays() {
+        // Conversation 1 (an earlier ticket of the same customer) and conversation 2, whose
+        // reference-less reply (message 2) is in 2 already because a later message cites it.
+        let msgs = vec![
+            meta("Error 404", 0, "ana@client.example", false),
+            meta("Error 404", 100, "ana@client.example", false),
+            meta("Re: Error 404", 200, "ana@client.example", false),
+        ];
+        assert_eq!(join_by_subject(&msgs, &[0, 1, 1]), vec![0, 1, 1]);
+    }
+
+    #[test]
+    fn replies_with_references_are_left_to_the_headers() {
+        let msgs = vec![
+            meta("Invoice", 0, "ana@client.example", false),
+            meta("Re: Invoice", 20, "ana@client.example", true),
+        ];
+        assert_eq!(join_by_subject(&msgs, &[0, 1]), vec![0, 1]);
+    }
+}
