@@ -53,8 +53,7 @@ const FREE_MAIL: &[&str] = &[
 pub fn normalize(subject: &str) -> (String, bool) {
     let mut s = subject.trim();
     let mut had_prefix = false;
-    loop {
-        let Some(colon) = s.find(':') else { break };
+    while let Some(colon) = s.find(':') {
         let head = s[..colon].trim().trim_end_matches('.');
         // Allow a counter: "Re[2]", "Re(3)", "Re^2".
         let word = head
