@@ -169,6 +169,8 @@ pub fn run(engine: &mut Engine, cmd: AccountCommand) -> Result<ExitCode> {
                 },
             };
             apply(&mut account, &opts);
+            // Say what is wrong with the settings before asking for a password.
+            account.validate()?;
             let password = if opts.password_stdin {
                 Some(read_password_stdin()?)
             } else {
@@ -180,6 +182,7 @@ pub fn run(engine: &mut Engine, cmd: AccountCommand) -> Result<ExitCode> {
         AccountCommand::Set { name, opts } => {
             let mut account = engine.config()?.get(&name)?.clone();
             apply(&mut account, &opts);
+            account.validate()?;
             let password = if opts.password_stdin {
                 Some(read_password_stdin()?)
             } else {

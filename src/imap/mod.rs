@@ -156,14 +156,23 @@ pub fn quote(s: &str) -> String {
     q
 }
 
+/// SASL XOAUTH2: the bearer token in the first response; a second challenge carries the server's
+/// error (a JSON status), which the client must answer with an empty response to get the final NO.
 struct XOAuth2<'a> {
     user: &'a str,
     token: &'a str,
+    answered: std::sync::atomic::AtomicBool,
 }
 
 impl async_imap::Authenticator for &XOAuth2<'_> {
     type Response = String;
     fn process(&mut self, _challenge: &[u8]) -> String {
+        if self
+            .answered
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return String::new();
+        }
         format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
     }
 }
@@ -232,6 +241,7 @@ impl Connection {
                 let auth = XOAuth2 {
                     user: &s.user,
                     token: secret.expose(),
+                    answered: std::sync::atomic::AtomicBool::new(false),
                 };
                 step(name, "AUTHENTICATE", client.authenticate("XOAUTH2", &auth))
                     .await?

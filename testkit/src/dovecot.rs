@@ -8,6 +8,11 @@
 //! ports 143/993 play no part. Mail is seeded and inspected with `doveadm -c <this config>`,
 //! which runs as root and drops to the `mail` user that owns every mailbox.
 //!
+//! With [`Options::xoauth2`] the server also takes SASL XOAUTH2 (what Gmail and Microsoft 365
+//! use) next to the passwords: its oauth2 passdb validates bearer tokens locally, as JWTs
+//! signed with HS256 by a key made for this instance, and [`Dovecot::mint_token`] issues them.
+//! No identity provider and no network are involved.
+//!
 //! A small watchdog (`/bin/sh`, in a process group of its own) reads a pipe from the test
 //! process; when that pipe closes without a proper [`Dovecot::stop`] (the test process was
 //! killed, or a `Dovecot` lived in a `static` and was never dropped), it stops the server and
@@ -24,6 +29,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD as BASE64URL};
 use rustix::process::{Pid, Signal, kill_process_group};
 
 const HOST: &str = "127.0.0.1";
@@ -52,10 +59,17 @@ kill -KILL -"$1" 2>/dev/null
 rm -rf "$2"
 "#;
 
+/// The `iss` of minted tokens; dovecot's oauth2 passdb accepts no other issuer.
+const OAUTH2_ISSUER: &str = "siphon-testkit";
+/// The `kid` of minted tokens: with no `azp` claim dovecot looks the key up as
+/// `default/<alg>/<kid>` in its key dictionary.
+const OAUTH2_KEY_ID: &str = "siphon-test";
+
 /// Tells apart the files of concurrent bulk loads (several instances may share a process).
 static BATCH: AtomicU64 = AtomicU64::new(0);
 
-/// What to start: the users that can log in, and whether CONDSTORE/QRESYNC are advertised.
+/// What to start: the users that can log in, whether CONDSTORE/QRESYNC are advertised, and
+/// whether XOAUTH2 is taken.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// `(login, password)` pairs. Logins are limited to `[A-Za-z0-9._@+-]`.
@@ -63,6 +77,11 @@ pub struct Options {
     /// `true`: CONDSTORE and QRESYNC are advertised (dovecot's default). `false`: they are left
     /// out of the capability list, like on a server that lacks them.
     pub condstore: bool,
+    /// `true`: SASL XOAUTH2 is offered (`AUTH=XOAUTH2`) and takes the bearer tokens of
+    /// [`Dovecot::mint_token`]; passwords keep working through PLAIN and LOGIN, and each
+    /// mechanism is checked by its own passdb only (a password in the token field fails, and so
+    /// does a token as a password). `false` (the default): passwords only.
+    pub xoauth2: bool,
 }
 
 impl Default for Options {
@@ -74,6 +93,7 @@ impl Default for Options {
         Options {
             users,
             condstore: true,
+            xoauth2: false,
         }
     }
 }
@@ -91,6 +111,8 @@ pub struct Dovecot {
     imaps_port: u16,
     condstore: bool,
     users: Vec<(String, String)>,
+    /// The HS256 key that signs XOAUTH2 tokens; `None` when XOAUTH2 is off.
+    oauth2_key: Option<Vec<u8>>,
     mail_uid: u32,
     mail_gid: u32,
     server: Option<Server>,
@@ -114,13 +136,7 @@ impl Dovecot {
     /// Starts a server with these options and waits until both ports greet.
     pub fn start_with(opts: Options) -> Result<Dovecot> {
         for (login, password) in &opts.users {
-            ensure!(
-                !login.is_empty()
-                    && login
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "._@+-".contains(c)),
-                "unsupported login name {login:?}"
-            );
+            ensure!(valid_login(login), "unsupported login name {login:?}");
             ensure!(
                 !password.contains([':', '\n', '\r']),
                 "the password of {login} must not contain ':' or line breaks"
@@ -172,6 +188,21 @@ impl Dovecot {
         // Read by the auth process, which runs as the `dovecot` user.
         fs::set_permissions(root.join("passwd"), fs::Permissions::from_mode(0o644))?;
         let ca_cert = make_certs(&root.join("tls"))?;
+        let oauth2_key = if opts.xoauth2 {
+            // The oauth2 passdb takes a valid token for anyone: a second passdb, consulted
+            // only after a valid token, checks that the login is a user. Same users, no
+            // passwords (the token was the credential).
+            let users: String = opts
+                .users
+                .iter()
+                .map(|(u, _)| format!("{u}:::::::nopassword\n"))
+                .collect();
+            fs::write(root.join("oauth2-users"), users)?;
+            fs::set_permissions(root.join("oauth2-users"), fs::Permissions::from_mode(0o644))?;
+            Some(write_oauth2_key(&root)?)
+        } else {
+            None
+        };
 
         let mut dc = Dovecot {
             conf: root.join("dovecot.conf"),
@@ -184,6 +215,7 @@ impl Dovecot {
             imaps_port: 0,
             condstore: opts.condstore,
             users: opts.users,
+            oauth2_key,
             mail_uid,
             mail_gid,
             server: None,
@@ -256,6 +288,46 @@ impl Dovecot {
             .find(|(u, _)| u == user)
             .map(|(_, p)| p.clone())
             .unwrap_or_default()
+    }
+
+    /// A bearer token for SASL XOAUTH2 as `user`, valid for `valid_secs` seconds from now.
+    ///
+    /// It is a JWT the way identity providers issue them: header
+    /// `{"alg":"HS256","typ":"JWT","kid":"siphon-test"}`, claims
+    /// `{"iss":"siphon-testkit","sub":USER,"iat":NOW-30,"exp":NOW+valid_secs}`, each base64url
+    /// without padding, signed with HMAC-SHA256 under this instance's key. The client sends it
+    /// as `base64("user=" USER "\x01auth=Bearer " TOKEN "\x01\x01")`, and the server accepts it
+    /// only with the same `user`. A negative `valid_secs` makes a token that expired that long
+    /// ago, which the server refuses (`0` expires within the second).
+    ///
+    /// The login only has to be well-formed (see [`Options::users`]): a token for someone who
+    /// is not a user is refused at login, not here. Fails when the server was started without
+    /// [`Options::xoauth2`].
+    pub fn mint_token(&self, user: &str, valid_secs: i64) -> Result<String> {
+        let key = self
+            .oauth2_key
+            .as_deref()
+            .ok_or_else(|| anyhow!("this dovecot was started without xoauth2"))?;
+        ensure!(valid_login(user), "unsupported login name {user:?}");
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .context("the clock is before 1970")?
+            .as_secs();
+        let now = i64::try_from(now).context("the clock is out of range")?;
+        let exp = now
+            .checked_add(valid_secs)
+            .context("valid_secs out of range")?;
+        // Dated back a little: dovecot refuses a token "issued in future", and its clock (the
+        // coarse `time()`) can still show the previous second when a fresh token arrives.
+        // Never after `exp`, which dovecot would call conflicting times rather than expired.
+        let iat = now.saturating_sub(30).min(exp);
+        let header = format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{OAUTH2_KEY_ID}"}}"#);
+        let claims =
+            format!(r#"{{"iss":"{OAUTH2_ISSUER}","sub":"{user}","iat":{iat},"exp":{exp}}}"#);
+        let signed = format!("{}.{}", BASE64URL.encode(header), BASE64URL.encode(claims));
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+        let tag = ring::hmac::sign(&key, signed.as_bytes());
+        Ok(format!("{signed}.{}", BASE64URL.encode(tag.as_ref())))
     }
 
     /// The server log so far (dovecot's log file, then what the master wrote to stderr).
@@ -620,6 +692,67 @@ impl Dovecot {
         } else {
             format!("imap_capability = {CAPS_WITHOUT_CONDSTORE}\n")
         };
+        let auth = if self.oauth2_key.is_some() {
+            // Local validation of JWTs: the key is looked up in the dictionary as
+            // `<azp or "default">/<alg>/<kid or "default">`; `sub` must equal the login.
+            let oauth2_conf = self.root.join("dovecot-oauth2.conf.ext");
+            fs::write(
+                &oauth2_conf,
+                format!(
+                    "introspection_mode = local\n\
+                     local_validation_key_dict = fs:posix:prefix={r}/oauth2-keys/\n\
+                     issuers = {OAUTH2_ISSUER}\n\
+                     username_attribute = sub\n\
+                     username_format = %u\n"
+                ),
+            )
+            .context("writing dovecot-oauth2.conf.ext")?;
+            // Read by the auth process, which runs as the `dovecot` user.
+            fs::set_permissions(&oauth2_conf, fs::Permissions::from_mode(0o644))?;
+            format!(
+                r#"auth_mechanisms = plain login xoauth2
+auth_verbose = yes
+# Each mechanism has passdbs of its own: a password never counts as a token, nor a token as
+# a password.
+passdb {{
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%u {r}/passwd
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {conf}
+  result_success = continue-ok
+}}
+# Only after a valid token (skip = unauthenticated): is the login a user?
+passdb {{
+  driver = passwd-file
+  mechanisms = xoauth2
+  args = username_format=%u {r}/oauth2-users
+  skip = unauthenticated
+  result_failure = return-fail
+}}"#,
+                conf = oauth2_conf.display()
+            )
+        } else {
+            format!(
+                r#"auth_mechanisms = plain login
+auth_verbose = yes
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {r}/passwd
+}}"#
+            )
+        };
+        // A static userdb checks that a user exists through the passdbs; the oauth2 passdb cannot
+        // answer such a lookup, so with XOAUTH2 on, doveadm (`append` …) would find no user.
+        // Logins stay guarded by the passdbs either way.
+        let all_users = if self.oauth2_key.is_some() {
+            " allow_all_users=yes"
+        } else {
+            ""
+        };
         let conf = format!(
             r#"# Written by siphon-testkit for one test run; removed with this directory.
 base_dir = {r}/run
@@ -637,15 +770,10 @@ ssl_cert = <{r}/tls/server.pem
 ssl_key = <{r}/tls/server.key
 
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_verbose = yes
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {r}/passwd
-}}
+{auth}
 userdb {{
   driver = static
-  args = uid={uid} gid={gid} home={r}/home/%u
+  args = uid={uid} gid={gid} home={r}/home/%u{all_users}
 }}
 first_valid_uid = {uid}
 first_valid_gid = {gid}
@@ -930,6 +1058,37 @@ fn find_program(name: &str, known: &[&str]) -> Result<PathBuf> {
         }
     }
     bail!("`{name}` is not installed (scripts/setup installs dovecot-imapd)")
+}
+
+/// Logins are limited to `[A-Za-z0-9._@+-]`: safe in the passwd-file, in command lines and in
+/// the JSON of a token.
+fn valid_login(login: &str) -> bool {
+    !login.is_empty()
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._@+-".contains(c))
+}
+
+/// Makes the HS256 key that signs XOAUTH2 tokens and stores it, base64 encoded, where the
+/// oauth2 passdb's key dictionary (`fs:posix:prefix=<root>/oauth2-keys/`) looks for the key of
+/// a token without `azp`: `default/HS256/<kid>`. Returns the key.
+fn write_oauth2_key(root: &Path) -> Result<Vec<u8>> {
+    let mut key = vec![0u8; 32];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut key)
+        .map_err(|_| anyhow!("no random bytes for the oauth2 key"))?;
+    let keys = root.join("oauth2-keys");
+    let dir = keys.join("default").join("HS256");
+    fs::create_dir_all(&dir).context("creating the oauth2 key directory")?;
+    // Read by the auth process, which runs as the `dovecot` user (like the passwd-file, this
+    // is a throw-away secret of one test run).
+    for d in [&keys, &keys.join("default"), &dir] {
+        fs::set_permissions(d, fs::Permissions::from_mode(0o755))?;
+    }
+    let file = dir.join(OAUTH2_KEY_ID);
+    // No line break: the whole file is the value.
+    fs::write(&file, BASE64.encode(&key)).context("writing the oauth2 key")?;
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644))?;
+    Ok(key)
 }
 
 /// `/tmp` keeps socket paths short and needs no chmod of parent directories.
@@ -1254,6 +1413,28 @@ mod tests {
         let mut imap = imaps(dc);
         imap.ok(&format!("LOGIN {user} {}", dc.password(user)));
         imap
+    }
+
+    /// AUTHENTICATE XOAUTH2 with the initial response on the command line (SASL-IR). On a
+    /// refusal dovecot first sends a `+` challenge holding a JSON error, which the client
+    /// answers with an empty line. Returns the tagged status line and that error, decoded.
+    fn xoauth2(imap: &mut Imap<Tls>, user: &str, token: &str) -> (String, Option<String>) {
+        let initial = BASE64.encode(format!("user={user}\x01auth=Bearer {token}\x01\x01"));
+        let tag = imap.send(&format!("AUTHENTICATE XOAUTH2 {initial}"));
+        let mut error = None;
+        loop {
+            let line = imap.line();
+            if line.starts_with(&format!("{tag} ")) {
+                return (line, error);
+            }
+            if let Some(data) = line.strip_prefix('+') {
+                let json = BASE64.decode(data.trim()).unwrap();
+                error = Some(String::from_utf8(json).unwrap());
+                let w = imap.io.get_mut();
+                w.write_all(b"\r\n").unwrap();
+                w.flush().unwrap();
+            }
+        }
     }
 
     fn capabilities(lines: &[String]) -> Vec<String> {
@@ -1696,6 +1877,7 @@ mod tests {
         let b = Dovecot::start_with(Options {
             users: vec![("solo".into(), "pw".into())],
             condstore: true,
+            xoauth2: false,
         })
         .unwrap();
         assert_ne!(a.imaps_port(), b.imaps_port());
@@ -1728,6 +1910,140 @@ mod tests {
         let mut line = String::new();
         assert!(matches!(imap.io.read_line(&mut line), Ok(0) | Err(_)));
         assert_eq!(proxy.connections(), 2);
+    }
+
+    #[test]
+    fn xoauth2_takes_minted_tokens_and_passwords_still_work() {
+        let dc = Dovecot::start_with(Options {
+            xoauth2: true,
+            ..Options::default()
+        })
+        .unwrap();
+        let mut imap = imaps(&dc);
+        let caps = capabilities(&imap.ok("CAPABILITY"));
+        for cap in ["AUTH=PLAIN", "AUTH=LOGIN", "AUTH=XOAUTH2", "SASL-IR"] {
+            assert!(caps.iter().any(|c| c == cap), "{cap} missing from {caps:?}");
+        }
+        let token = dc.mint_token("support", 300).unwrap();
+        assert_eq!(token.split('.').count(), 3, "{token}");
+        let (status, error) = xoauth2(&mut imap, "support", &token);
+        assert!(
+            status.contains(" OK "),
+            "{status} {error:?}\n{}",
+            dc.log_tail()
+        );
+        assert!(error.is_none(), "{error:?}");
+        imap.ok("SELECT INBOX");
+        imap.ok("LOGOUT");
+
+        // The same token again, and passwords (LOGIN and AUTHENTICATE PLAIN) next to tokens.
+        let mut imap = imaps(&dc);
+        let (status, _) = xoauth2(&mut imap, "support", &token);
+        assert!(status.contains(" OK "), "{status}");
+        imap.ok("LOGOUT");
+        login(&dc, "billing").ok("LOGOUT");
+        let mut imap = imaps(&dc);
+        let plain = BASE64.encode("\0customer\0secret-customer");
+        imap.ok(&format!("AUTHENTICATE PLAIN {plain}"));
+        imap.ok("LOGOUT");
+
+        // Refused: expired, someone else's, unknown user, tampered, forged, from another issuer,
+        // a password in the token field, garbage, and a token given as a password.
+        let expired = dc.mint_token("support", -60).unwrap();
+        let billing = dc.mint_token("billing", 300).unwrap();
+        let nobody = dc.mint_token("nobody", 300).unwrap();
+        let (signed, signature) = token.rsplit_once('.').unwrap();
+        let flipped = if signature.starts_with('A') { 'B' } else { 'A' };
+        let tampered = format!("{signed}.{flipped}{}", &signature[1..]);
+        let (header, rest) = token.split_once('.').unwrap();
+        let (_, signature) = rest.split_once('.').unwrap();
+        let claims =
+            BASE64URL.encode(r#"{"iss":"siphon-testkit","sub":"support","exp":4000000000}"#);
+        let forged = format!("{header}.{claims}.{signature}");
+        // Signed with the right key, but not by the issuer dovecot trusts.
+        let claims = BASE64URL.encode(r#"{"iss":"elsewhere","sub":"support","exp":4000000000}"#);
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, dc.oauth2_key.as_deref().unwrap());
+        let tag = ring::hmac::sign(&key, format!("{header}.{claims}").as_bytes());
+        let foreign = format!("{header}.{claims}.{}", BASE64URL.encode(tag.as_ref()));
+        let cases = [
+            ("support", expired.as_str(), "Token has expired"),
+            ("support", billing.as_str(), "did not match"),
+            ("nobody", nobody.as_str(), "unknown user"),
+            ("support", tampered.as_str(), "Incorrect JWT signature"),
+            ("support", forged.as_str(), "Incorrect JWT signature"),
+            (
+                "support",
+                foreign.as_str(),
+                "Issuer 'elsewhere' is not allowed",
+            ),
+            ("support", "secret-support", "Not a JWT token"),
+            ("support", "not.a.token", "Object doesn't begin with '{'"),
+        ];
+        // Side by side: dovecot answers each refusal only after a delay of its own.
+        std::thread::scope(|scope| {
+            for (user, bad, why) in cases {
+                let (dc, token) = (&dc, &token);
+                scope.spawn(move || {
+                    let mut imap = imaps(dc);
+                    let started = Instant::now();
+                    let (status, error) = xoauth2(&mut imap, user, bad);
+                    eprintln!("{why}: {status} {error:?} after {:?}", started.elapsed());
+                    assert!(status.contains(" NO "), "{user} {bad}: {status}");
+                    assert!(error.unwrap_or_default().contains(r#""status":"401""#));
+                    // The session still takes a good token after a refusal.
+                    let (status, _) = xoauth2(&mut imap, "support", token);
+                    assert!(status.contains(" OK "), "{status}");
+                    imap.ok("LOGOUT");
+                });
+            }
+            scope.spawn(|| {
+                let mut imap = imaps(&dc);
+                let (_, status) = imap.run(&format!("LOGIN support {token}"));
+                assert!(status.contains(" NO "), "{status}");
+                imap.ok("LOGIN support secret-support");
+                imap.ok("LOGOUT");
+            });
+        });
+        // Each refusal for its reason, from the right passdb: the oauth2 one saw everything
+        // given through XOAUTH2 (and passed only the token for `nobody`, whom the passdb after
+        // it doesn't know) but not the token given as a password; the passwd-file of passwords
+        // saw only that one.
+        let log = fs::read_to_string(dc.root().join("dovecot.log")).unwrap();
+        for (_, _, why) in cases {
+            assert!(log.contains(why), "{why}\n{log}");
+        }
+        assert_eq!(
+            log.matches("oauth2 failed").count(),
+            cases.len() - 1,
+            "{log}"
+        );
+        let password_refusals: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("passwd-file(support,"))
+            .collect();
+        assert_eq!(password_refusals.len(), 1, "{log}");
+        assert!(password_refusals[0].contains("Password mismatch"), "{log}");
+    }
+
+    #[test]
+    fn xoauth2_is_off_by_default() {
+        let dc = Dovecot::start().unwrap();
+        let err = dc.mint_token("support", 300).unwrap_err();
+        assert!(format!("{err:#}").contains("without xoauth2"), "{err:#}");
+        let mut imap = imaps(&dc);
+        let caps = capabilities(&imap.ok("CAPABILITY"));
+        assert!(caps.iter().any(|c| c == "AUTH=PLAIN"), "{caps:?}");
+        assert!(!caps.iter().any(|c| c == "AUTH=XOAUTH2"), "{caps:?}");
+        let (status, _) = xoauth2(&mut imap, "support", "x.y.z");
+        assert!(
+            status.contains(" NO ") || status.contains(" BAD "),
+            "{status}"
+        );
+        imap.ok("LOGIN support secret-support");
+        imap.ok("LOGOUT");
+        assert!(!dc.root().join("oauth2-keys").exists());
+        let conf = fs::read_to_string(dc.root().join("dovecot.conf")).unwrap();
+        assert!(!conf.contains("oauth2"), "{conf}");
     }
 
     /// 100,000 small messages through `append_many`: run by hand with
