@@ -25,8 +25,10 @@ fn progress_bar() -> (Progress, Option<tokio::task::JoinHandle<()>>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:30} [{bar:30}] {pos}/{len} ({per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} {msg:30} [{bar:30}] {human_pos}/{human_len}  eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let task = tokio::spawn(async move {
         let mut totals: HashMap<String, u64> = HashMap::new();
