@@ -12,6 +12,7 @@
 //! - [`mail`]: parsing raw mail into a normalised record (pure).
 //! - [`store`]: sled for metadata and sync state, append-only compressed packs for raw mail.
 //! - [`thread`]: messages → conversations by their reference headers (pure).
+//! - [`ticket`]: ticket state as a fold over an op log (pure), with a hybrid logical clock.
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.
@@ -23,6 +24,7 @@ pub mod mail;
 pub mod store;
 pub mod sync;
 pub mod thread;
+pub mod ticket;
 
 /// The engine's version, shown by the CLI and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

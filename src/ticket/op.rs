@@ -1,0 +1,118 @@
+//! Ops: every change a person makes, as data. Versioned, so that teammates on older and newer
+//! builds can share one log through the team's IMAP server.
+
+use serde::{Deserialize, Serialize};
+
+use super::hlc::Hlc;
+
+/// The format version written into every op.
+pub const OP_VERSION: u32 = 1;
+
+/// Ticket status a person sets (automatic transitions are derived, never stored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Pending,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Bug,
+    Feature,
+    Question,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Urgent,
+    High,
+    Normal,
+    Low,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    MustHave,
+    NiceToHave,
+}
+
+/// What an op applies to. Tickets are named by a message they contain, never by a local counter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// "The ticket that contains the message with this Message-ID."
+    Anchor(String),
+    /// Two tickets (merge): the one that contains the first into the one that contains the second.
+    Pair(String, String),
+    Template(String),
+    Setting(String),
+}
+
+/// One change.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Change {
+    Status {
+        status: Status,
+    },
+    /// Snoozed until this instant (unix seconds); `None` wakes it.
+    Snooze {
+        until: Option<i64>,
+    },
+    Assign {
+        to: Option<String>,
+    },
+    /// Adds a tag; the op's own id names this add, for removes to cite.
+    TagAdd {
+        tag: String,
+    },
+    /// Removes the adds of `tag` this actor had seen; a concurrent add survives.
+    TagRemove {
+        tag: String,
+        seen: Vec<String>,
+    },
+    Kind {
+        kind: Option<Kind>,
+    },
+    Priority {
+        priority: Option<Priority>,
+    },
+    Impact {
+        impact: Option<Impact>,
+    },
+    Note {
+        text: String,
+    },
+}
+
+/// One op: `{id, target, actor, HLC time, change}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Op {
+    pub v: u32,
+    /// Globally unique: the HLC of its creation with its node (`wall.counter.node`).
+    pub id: String,
+    pub target: Target,
+    /// The person's email address.
+    pub actor: String,
+    pub at: Hlc,
+    pub change: Change,
+}
+
+impl Op {
+    pub fn new(target: Target, actor: &str, at: Hlc, change: Change) -> Op {
+        Op {
+            v: OP_VERSION,
+            id: format!("{}.{}.{:x}", at.wall_ms, at.counter, at.node),
+            target,
+            actor: actor.to_ascii_lowercase(),
+            at,
+            change,
+        }
+    }
+}
