@@ -73,43 +73,23 @@ fn a_full_disk_stops_the_sync_cleanly_and_the_next_one_completes() {
     assert_eq!(d.append_many("support", "INBOX", &mut msgs).unwrap(), n);
     let disk = Tmpfs::mount("2m");
     let data = disk.0.join("siphon");
-    let run = |args: &[&str]| {
-        Command::new(SIPHON)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let w = Workspace::at(&data);
     let pw = format!("printf %s {}", d.password("support"));
-    let port = d.imaps_port().to_string();
-    let ca = d.ca_cert().to_string_lossy().into_owned();
-    let added = run(&[
-        "account",
-        "add",
+    let added = w.add_at(
         "support",
-        "--email",
-        "support@acme.example",
-        "--imap-host",
-        "127.0.0.1",
-        "--imap-port",
-        &port,
-        "--imap-user",
         "support",
-        "--ca-cert",
-        &ca,
-        "--password-cmd",
+        d.imaps_port(),
+        Some(d.ca_cert()),
         &pw,
-        "--folder",
-        "INBOX",
-    ]);
+        &["--folder", "INBOX"],
+    );
     assert!(
         added.status.success(),
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
 
-    let out = run(&["sync"]);
+    let out = w.run(&["sync"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -120,7 +100,7 @@ fn a_full_disk_stops_the_sync_cleanly_and_the_next_one_completes() {
     assert!(!err.contains("panicked"), "{err}");
 
     disk.resize("64m");
-    let out = run(&["sync"]);
+    let out = w.run(&["sync"]);
     assert!(
         out.status.success(),
         "{}",

@@ -11,20 +11,31 @@ pub use siphon_testkit::dovecot::{Dovecot, Options};
 
 pub const SIPHON: &str = env!("CARGO_BIN_EXE_siphon");
 
-/// A throw-away Siphon workspace.
+/// A Siphon workspace: a throw-away one, or one at a given path.
 pub struct Workspace {
-    pub dir: tempfile::TempDir,
+    path: PathBuf,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Workspace {
     pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().expect("tempdir");
         Workspace {
-            dir: tempfile::tempdir().expect("tempdir"),
+            path: dir.path().to_path_buf(),
+            _dir: Some(dir),
+        }
+    }
+
+    /// A workspace in `path`, left in place afterwards.
+    pub fn at(path: &Path) -> Workspace {
+        Workspace {
+            path: path.to_path_buf(),
+            _dir: None,
         }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     pub fn cmd(&self) -> Command {
@@ -120,10 +131,6 @@ impl Workspace {
         }
         out.sort();
         out
-    }
-
-    pub fn store_path(&self) -> PathBuf {
-        self.path().to_path_buf()
     }
 }
 
