@@ -243,10 +243,16 @@ impl Engine {
     /// One pass over every account (or one), all concurrently.
     pub async fn sync(&mut self, only: Option<&str>, progress: Progress) -> Result<SyncSummary> {
         let accounts = self.selected(only)?;
+        // Secrets first: a password_cmd child must not be running while this process owns the
+        // data dir and could be killed, or the orphan would briefly hold the lock.
+        let mut secrets = Vec::new();
+        for account in &accounts {
+            secrets.push(self.secret(account).await);
+        }
         let store = self.store()?;
         let mut tasks = Vec::new();
-        for account in accounts {
-            let secret = match self.secret(&account).await {
+        for (account, secret) in accounts.into_iter().zip(secrets) {
+            let secret = match secret {
                 Ok(s) => s,
                 Err(e) => {
                     let msg = e.to_string();
@@ -298,10 +304,13 @@ impl Engine {
                 "no account configured; add one with: siphon account add".into(),
             ));
         }
+        let mut secrets = Vec::new();
+        for account in &accounts {
+            secrets.push(self.secret(account).await?);
+        }
         let store = self.store()?;
         let mut tasks = Vec::new();
-        for account in accounts {
-            let secret = self.secret(&account).await?;
+        for (account, secret) in accounts.into_iter().zip(secrets) {
             tasks.push(tokio::spawn(sync::watch::watch_account(
                 store.clone(),
                 account,

@@ -10,6 +10,23 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+/// How long to wait when the recorded owner is dead but the lock is still held.
+const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether the process named in the lock file ("… (pid N)") no longer runs. Only Linux can tell
+/// cheaply (/proc); elsewhere the owner is assumed alive.
+fn owner_is_gone(held_by: &str) -> bool {
+    let pid = held_by
+        .rsplit_once("(pid ")
+        .and_then(|(_, rest)| rest.trim_end_matches(')').parse::<u32>().ok());
+    match pid {
+        Some(pid) if cfg!(target_os = "linux") => {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        }
+        _ => false,
+    }
+}
+
 /// Held for as long as the process owns the data dir.
 #[derive(Debug)]
 pub struct DirLock {
@@ -47,22 +64,32 @@ impl DirLock {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut held_by = String::new();
-                let _ = file.read_to_string(&mut held_by);
-                let held_by = held_by.trim();
-                return Err(LockError::Busy {
-                    dir: dir.to_path_buf(),
-                    owner: if held_by.is_empty() {
-                        "another Siphon process".to_string()
-                    } else {
-                        held_by.to_string()
-                    },
-                });
+        let deadline = std::time::Instant::now() + ORPHAN_GRACE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut held_by = String::new();
+                    file.seek(SeekFrom::Start(0)).map_err(io)?;
+                    let _ = file.read_to_string(&mut held_by);
+                    let held_by = held_by.trim().to_string();
+                    // The recorded owner died (say, killed -9) but a child it had just started
+                    // still holds the lock for a moment: wait for it rather than blame the dead.
+                    if owner_is_gone(&held_by) && std::time::Instant::now() < deadline {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        continue;
+                    }
+                    return Err(LockError::Busy {
+                        dir: dir.to_path_buf(),
+                        owner: if held_by.is_empty() {
+                            "another Siphon process".to_string()
+                        } else {
+                            held_by
+                        },
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
         let me = format!("{owner} (pid {})", std::process::id());
         file.set_len(0).map_err(io)?;
@@ -88,6 +115,16 @@ mod tests {
         let err = DirLock::acquire(dir.path(), "siphon sync").unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("in use by Siphon app (pid "), "{msg}");
+    }
+
+    #[test]
+    fn a_dead_owner_is_recognised() {
+        assert!(owner_is_gone("siphon sync (pid 4000000000)") || !cfg!(target_os = "linux"));
+        assert!(!owner_is_gone(&format!(
+            "siphon (pid {})",
+            std::process::id()
+        )));
+        assert!(!owner_is_gone("garbage"));
     }
 
     #[test]
