@@ -254,6 +254,44 @@ fn addrs(a: Option<&Address<'_>>) -> Vec<Addr> {
         .collect()
 }
 
+/// Free-mail domains: sharing one says nothing about being the same customer or company.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.id",
+    "yahoo.fr",
+    "hotmail.com",
+    "hotmail.fr",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "proton.me",
+    "protonmail.com",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "ymail.com",
+];
+
+/// The organisation an address belongs to: its domain, unless that is a free-mail domain.
+pub fn organisation(address: &str) -> Option<&str> {
+    let domain = address.rsplit_once('@')?.1;
+    (!FREE_MAIL.iter().any(|f| f.eq_ignore_ascii_case(domain))).then_some(domain)
+}
+
 /// The first words of a message, skipping quoted history and collapsing white space.
 pub fn snippet(text: &str) -> String {
     let mut out = String::new();

@@ -109,3 +109,10 @@ fn snippet_skips_quotes_and_is_bounded() {
     let long = "word ".repeat(200);
     assert_eq!(snippet(&format!("> quoted\n\n{long}")).chars().count(), 200);
 }
+
+#[test]
+fn organisation_is_the_domain_unless_free_mail() {
+    assert_eq!(organisation("ana@client.example"), Some("client.example"));
+    assert_eq!(organisation("bob@Gmail.com"), None);
+    assert_eq!(organisation("no-at-sign"), None);
+}

@@ -16,38 +16,6 @@ const PREFIXES: &[&str] = &[
     "balas", "bls", "trs", "fs",
 ];
 
-/// Free-mail domains, where sharing a domain says nothing about being the same customer.
-const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "yahoo.com",
-    "yahoo.co.id",
-    "yahoo.fr",
-    "hotmail.com",
-    "hotmail.fr",
-    "outlook.com",
-    "live.com",
-    "msn.com",
-    "icloud.com",
-    "me.com",
-    "aol.com",
-    "gmx.de",
-    "gmx.net",
-    "web.de",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "sfr.fr",
-    "wanadoo.fr",
-    "proton.me",
-    "protonmail.com",
-    "yandex.ru",
-    "mail.ru",
-    "qq.com",
-    "163.com",
-    "ymail.com",
-];
-
 /// Strips reply/forward prefixes (`Re:`, `RE :`, `Fwd:`, `AW:`, `Réf. :`, `Re[2]:` … repeated)
 /// and surrounding space; returns the base subject, case-folded, and whether any prefix was there.
 pub fn normalize(subject: &str) -> (String, bool) {
@@ -89,8 +57,7 @@ pub struct Meta {
 }
 
 fn org(addr: &str) -> Option<&str> {
-    let domain = addr.rsplit_once('@')?.1;
-    (!FREE_MAIL.contains(&domain)).then_some(domain)
+    crate::mail::organisation(addr)
 }
 
 fn related(a: &[String], b: &HashSet<String>, b_orgs: &HashSet<String>) -> bool {

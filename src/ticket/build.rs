@@ -76,31 +76,6 @@ pub struct Ticket {
     pub notes: usize,
 }
 
-/// Free-mail domains never name an organisation.
-const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "yahoo.com",
-    "yahoo.co.id",
-    "yahoo.fr",
-    "hotmail.com",
-    "hotmail.fr",
-    "outlook.com",
-    "live.com",
-    "icloud.com",
-    "me.com",
-    "aol.com",
-    "gmx.de",
-    "gmx.net",
-    "web.de",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "proton.me",
-    "protonmail.com",
-    "ymail.com",
-];
-
 /// Mail that is not a customer conversation, from its headers (RFC 3834 Auto-Submitted, RFC 2369
 /// List-*, Precedence, and the usual bounce senders).
 pub fn is_automated(
@@ -123,8 +98,7 @@ pub fn is_automated(
 }
 
 fn organisation(address: &str) -> Option<String> {
-    let domain = address.rsplit_once('@')?.1.to_ascii_lowercase();
-    (!FREE_MAIL.contains(&domain.as_str())).then_some(domain)
+    crate::mail::organisation(address).map(str::to_ascii_lowercase)
 }
 
 /// Short ids: at least 6 base-32 characters of the conversation's hash, lengthened until unique.
