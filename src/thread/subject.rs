@@ -1,8 +1,8 @@
 //! The guarded subject fallback: a reply that carries no reference headers joins a conversation with
 //! the same subject, but only when exactly one such conversation fits — one that shares a customer
-//! address (or a company domain) with it and was active within [`WINDOW_SECS`] before it. Two
-//! customers who both write "Question about billing" keep two conversations: a wrong merge is worse
-//! than a missed one.
+//! address (or a company domain) with it and has a message with that subject within
+//! [`WINDOW_SECS`] before it. Two customers who both write "Question about billing" keep two
+//! conversations: a wrong merge is worse than a missed one.
 
 use std::collections::{HashMap, HashSet};
 
@@ -72,11 +72,7 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
     struct Conv {
         people: HashSet<String>,
         orgs: HashSet<String>,
-        last: i64,
     }
-    let mut order: Vec<usize> = (0..meta.len()).collect();
-    order.sort_by_key(|&i| (meta[i].date, i));
-    let mut parent: HashMap<usize, usize> = HashMap::new();
     fn find(parent: &HashMap<usize, usize>, mut c: usize) -> usize {
         while let Some(&p) = parent.get(&c) {
             if p == c {
@@ -86,24 +82,30 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
         }
         c
     }
+    let mut order: Vec<usize> = (0..meta.len()).collect();
+    order.sort_by_key(|&i| (meta[i].date, i));
+    let mut parent: HashMap<usize, usize> = HashMap::new();
     let mut convs: HashMap<usize, Conv> = HashMap::new();
-    let mut by_subject: HashMap<String, Vec<usize>> = HashMap::new();
+    // Base subject → (date, conversation) of every message with it, in date order. A candidate
+    // must have a message with the same subject inside the window: the decision then depends
+    // only on messages related by subject and date, which is what lets the catalog rethread a
+    // part of the mailbox and get what a full rebuild would.
+    let mut by_subject: HashMap<String, Vec<(i64, usize)>> = HashMap::new();
     for &i in &order {
         let m = &meta[i];
         let (base, is_reply) = normalize(&m.subject);
         let mine = find(&parent, conv[i]);
         if is_reply && !m.has_references && !base.is_empty() {
-            let mut fits: Vec<usize> = by_subject
-                .get(&base)
-                .into_iter()
-                .flatten()
-                .map(|&c| find(&parent, c))
+            let seen = by_subject.get(&base).map(Vec::as_slice).unwrap_or(&[]);
+            let from = seen.partition_point(|(d, _)| *d < m.date - WINDOW_SECS);
+            let mut fits: Vec<usize> = seen[from..]
+                .iter()
+                .map(|&(_, c)| find(&parent, c))
                 .filter(|c| {
                     *c == mine
-                        || convs.get(c).is_some_and(|cv| {
-                            m.date - cv.last <= WINDOW_SECS
-                                && related(&m.outsiders, &cv.people, &cv.orgs)
-                        })
+                        || convs
+                            .get(c)
+                            .is_some_and(|cv| related(&m.outsiders, &cv.people, &cv.orgs))
                 })
                 .collect();
             fits.sort_unstable();
@@ -120,11 +122,9 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
                     let target = convs.entry(only).or_insert(Conv {
                         people: HashSet::new(),
                         orgs: HashSet::new(),
-                        last: 0,
                     });
                     target.people.extend(cv.people);
                     target.orgs.extend(cv.orgs);
-                    target.last = target.last.max(cv.last);
                 }
             }
         }
@@ -132,7 +132,6 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
         let cv = convs.entry(mine).or_insert(Conv {
             people: HashSet::new(),
             orgs: HashSet::new(),
-            last: m.date,
         });
         for a in &m.outsiders {
             cv.people.insert(a.clone());
@@ -140,12 +139,8 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
                 cv.orgs.insert(o.to_string());
             }
         }
-        cv.last = cv.last.max(m.date);
         if !base.is_empty() {
-            let list = by_subject.entry(base).or_default();
-            if !list.contains(&mine) {
-                list.push(mine);
-            }
+            by_subject.entry(base).or_default().push((m.date, mine));
         }
     }
     conv.iter().map(|&c| find(&parent, c)).collect()

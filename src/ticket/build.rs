@@ -8,14 +8,22 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
+use super::assemble::{Conversation, Settings};
 use super::fold::{Decided, fold};
 use super::op::{Change, Impact, Kind, Op, Priority, Status};
 
-/// What the builder needs of one message.
+/// What the builder needs of one message. Addresses are lower-cased by whoever fills it in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mail {
+    /// The store's content hash: with the date, it puts messages in one canonical order.
+    pub hash: [u8; 16],
     pub message_id: String,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
     pub from: String,
+    /// To and Cc.
     pub to: Vec<String>,
     pub subject: String,
     /// Unix seconds (the store's filing date).
@@ -23,19 +31,24 @@ pub struct Mail {
     pub has_attachments: bool,
     /// Auto-reply, bounce, newsletter or mailing list (see [`is_automated`]).
     pub automated: bool,
+    /// Written by the team: from one of its addresses, or found in a Sent folder.
+    pub team: bool,
+    /// The accounts whose folders hold it.
+    pub accounts: Vec<String>,
+    /// Read by the person using this machine (personal, never synced to the server).
+    pub read: bool,
 }
 
-/// Team-wide settings the builder applies (themselves ops, so every machine agrees).
-#[derive(Clone, Debug)]
+/// The team: its addresses, and its settings (themselves ops, so every machine agrees).
+#[derive(Clone, Debug, Default)]
 pub struct Team {
     /// Lower-cased addresses the team sends from and receives at.
     pub addresses: HashSet<String>,
-    /// Whether a team reply makes an open ticket pending.
-    pub reply_makes_pending: bool,
+    pub settings: Settings,
 }
 
 /// Displayed status, including the derived snooze.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shown {
     Open,
@@ -45,11 +58,18 @@ pub enum Shown {
 }
 
 /// A ticket as the views and the CLI show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
+    /// The displayed short id: a prefix of `full_id`, lengthened where two would collide.
     pub id: String,
+    /// 16 base-32 characters of a hash of `root`.
+    pub full_id: String,
+    /// The Message-ID the conversation is named by (see [`super::assemble`]).
+    pub root: String,
     /// Message-IDs in date order.
     pub message_ids: Vec<String>,
+    /// The messages' content hashes, in the same order.
+    pub hashes: Vec<[u8; 16]>,
     pub subject: String,
     pub customer: Option<String>,
     pub organisation: Option<String>,
@@ -74,6 +94,9 @@ pub struct Ticket {
     pub priority: Option<Priority>,
     pub impact: Option<Impact>,
     pub notes: usize,
+    pub accounts: Vec<String>,
+    /// A customer message the person using this machine has not read.
+    pub unread: bool,
 }
 
 /// Mail that is not a customer conversation, from its headers (RFC 3834 Auto-Submitted, RFC 2369
@@ -101,31 +124,41 @@ fn organisation(address: &str) -> Option<String> {
     crate::mail::organisation(address).map(str::to_ascii_lowercase)
 }
 
-/// Short ids: at least 6 base-32 characters of the conversation's hash, lengthened until unique.
-fn short_ids(full: &[String]) -> Vec<String> {
-    let mut len = vec![6usize; full.len()];
-    loop {
-        let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, f) in full.iter().enumerate() {
-            seen.entry(&f[..len[i].min(f.len())]).or_default().push(i);
-        }
-        let mut grew = false;
-        for group in seen.values().filter(|g| g.len() > 1) {
-            for &i in group {
-                if len[i] < full[i].len() {
-                    len[i] += 1;
-                    grew = true;
-                }
-            }
-        }
-        if !grew {
-            return full
-                .iter()
-                .zip(len)
-                .map(|(f, l)| f[..l.min(f.len())].to_string())
-                .collect();
-        }
-    }
+/// The shortest a displayed id gets.
+pub const SHORT_ID_LEN: usize = 6;
+
+/// Displayed ids for full ids in sorted order: each the shortest prefix (at least
+/// [`SHORT_ID_LEN`]) that is not a prefix of its neighbours — so no displayed id is a prefix of
+/// another ticket's id, and looking one up by prefix is never ambiguous.
+pub fn short_ids(sorted_full: &[&str]) -> Vec<String> {
+    (0..sorted_full.len())
+        .map(|i| {
+            let prev = i.checked_sub(1).map(|p| sorted_full[p]);
+            short_id(sorted_full[i], prev, sorted_full.get(i + 1).copied())
+        })
+        .collect()
+}
+
+/// One displayed id, given the full ids just before and after it in sorted order.
+pub fn short_id(full: &str, prev: Option<&str>, next: Option<&str>) -> String {
+    let lcp = |o: Option<&str>| {
+        o.map(|o| {
+            full.bytes()
+                .zip(o.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .unwrap_or(0)
+    };
+    let len = (lcp(prev).max(lcp(next)) + 1)
+        .max(SHORT_ID_LEN)
+        .min(full.len());
+    full[..len].to_string()
+}
+
+/// A ticket's full id, from the Message-ID its conversation is named by.
+pub fn full_id(root: &str) -> String {
+    base32(&blake3::hash(root.as_bytes()).as_bytes()[..10])
 }
 
 fn base32(bytes: &[u8]) -> String {
@@ -145,16 +178,19 @@ fn base32(bytes: &[u8]) -> String {
 
 /// One event in a ticket's history, for the status replay.
 enum Event<'a> {
+    /// The first sync's cutoff: what had gone quiet before it arrives closed.
+    Archive,
     Customer,
     Team,
     Op(&'a Op),
 }
 
-/// Builds tickets. `conversations[i]` lists indexes into `mail` of one conversation; `ops` are all
-/// ticket ops, anchored on a Message-ID of the ticket they apply to.
+/// Builds one ticket per conversation. `ops` are all ticket ops, anchored on a Message-ID of the
+/// ticket they apply to; the displayed `id` is left as the shortest prefix of the full id, for
+/// whoever holds every ticket to lengthen (see [`short_ids`]).
 pub fn build(
     mail: &[Mail],
-    conversations: &[Vec<usize>],
+    conversations: &[Conversation],
     ops: &[Op],
     team: &Team,
     now: i64,
@@ -165,157 +201,173 @@ pub fn build(
             ops_by_anchor.entry(id.as_str()).or_default().push(op);
         }
     }
-    let is_team = |m: &Mail| team.addresses.contains(&m.from.to_ascii_lowercase());
-    let mut full_ids = Vec::with_capacity(conversations.len());
-    let mut tickets = Vec::with_capacity(conversations.len());
-    for conv in conversations {
-        let mut msgs: Vec<&Mail> = conv.iter().map(|&i| &mail[i]).collect();
-        msgs.sort_by(|a, b| (a.date, &a.message_id).cmp(&(b.date, &b.message_id)));
-        let Some(first) = msgs.first() else { continue };
-        let ops: Vec<&Op> = msgs
-            .iter()
-            .flat_map(|m| {
-                ops_by_anchor
-                    .get(m.message_id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .copied()
-            })
-            .collect();
-        let decided: Decided = fold(ops.iter().copied());
-        let customer = msgs
-            .iter()
-            .find(|m| !is_team(m))
-            .map(|m| m.from.to_ascii_lowercase())
-            .or_else(|| {
-                msgs.iter()
-                    .flat_map(|m| &m.to)
-                    .map(|a| a.to_ascii_lowercase())
-                    .find(|a| !team.addresses.contains(a))
-            });
-        // Replay messages and status ops in time order (ops at their HLC wall time).
-        let mut events: Vec<(i64, String, Event)> = msgs
-            .iter()
-            .map(|m| {
-                let e = if is_team(m) {
-                    Event::Team
-                } else {
-                    Event::Customer
-                };
-                (m.date, m.message_id.clone(), e)
-            })
-            .collect();
-        for op in &ops {
-            if matches!(op.change, Change::Status { .. } | Change::Snooze { .. }) {
-                events.push(((op.at.wall_ms / 1000) as i64, op.id.clone(), Event::Op(op)));
-            }
+    conversations
+        .iter()
+        .filter_map(|conv| build_one(mail, conv, &ops_by_anchor, team, now))
+        .collect()
+}
+
+fn build_one(
+    mail: &[Mail],
+    conv: &Conversation,
+    ops_by_anchor: &HashMap<&str, Vec<&Op>>,
+    team: &Team,
+    now: i64,
+) -> Option<Ticket> {
+    let mut msgs: Vec<&Mail> = conv.members.iter().map(|&i| &mail[i]).collect();
+    msgs.sort_by(|a, b| (a.date, &a.hash).cmp(&(b.date, &b.hash)));
+    let first = *msgs.first()?;
+    let mut anchors: Vec<&str> = msgs.iter().map(|m| m.message_id.as_str()).collect();
+    anchors.sort_unstable();
+    anchors.dedup();
+    let mut ops: Vec<&Op> = anchors
+        .iter()
+        .flat_map(|a| ops_by_anchor.get(a).into_iter().flatten().copied())
+        .collect();
+    ops.sort_by(|a, b| a.id.cmp(&b.id));
+    ops.dedup_by(|a, b| a.id == b.id);
+    let decided: Decided = fold(ops.iter().copied());
+    let customer = msgs
+        .iter()
+        .find(|m| !m.team && !m.from.is_empty())
+        .map(|m| m.from.clone())
+        .or_else(|| {
+            msgs.iter()
+                .flat_map(|m| &m.to)
+                .find(|a| !team.addresses.contains(*a))
+                .cloned()
+        });
+    // Replay messages and status ops in time order (ops at their HLC wall time).
+    let mut events: Vec<(i64, String, Event)> = msgs
+        .iter()
+        .map(|m| {
+            let e = if m.team { Event::Team } else { Event::Customer };
+            (m.date, m.message_id.clone(), e)
+        })
+        .collect();
+    for op in &ops {
+        if matches!(op.change, Change::Status { .. } | Change::Snooze { .. }) {
+            events.push(((op.at.wall_ms / 1000) as i64, op.id.clone(), Event::Op(op)));
         }
-        events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        events.dedup_by(|a, b| a.1 == b.1);
-        let mut status = Status::Open;
-        let mut snoozed: Option<i64> = None;
-        let mut closed_at: Option<i64> = None;
-        let mut first_customer: Option<i64> = None;
-        let mut first_response: Option<i64> = None;
-        for (t, _, e) in &events {
-            if let Some(until) = snoozed
-                && *t >= until
-            {
-                // A snooze that runs out puts the ticket back in front of the team.
-                snoozed = None;
-                status = Status::Open;
-            }
-            match e {
-                Event::Customer => {
-                    first_customer.get_or_insert(*t);
-                    status = Status::Open;
-                    snoozed = None;
-                }
-                Event::Team => {
-                    if let Some(fc) = first_customer
-                        && first_response.is_none()
-                    {
-                        first_response = Some(t - fc);
-                    }
-                    if team.reply_makes_pending && status == Status::Open {
-                        status = Status::Pending;
-                    }
-                }
-                Event::Op(op) => match &op.change {
-                    Change::Status { status: s } => {
-                        status = *s;
-                        if *s == Status::Closed {
-                            closed_at = Some(*t);
-                        }
-                        snoozed = None;
-                    }
-                    Change::Snooze { until } => snoozed = *until,
-                    _ => {}
-                },
-            }
-        }
-        if snoozed.is_some_and(|until| now >= until) {
+    }
+    if let Some(cutoff) = team.settings.archive_before
+        && first.date < cutoff
+    {
+        events.push((cutoff, String::new(), Event::Archive));
+    }
+    events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut status = Status::Open;
+    let mut snoozed: Option<i64> = None;
+    let mut closed_at: Option<i64> = None;
+    let mut first_customer: Option<i64> = None;
+    let mut first_response: Option<i64> = None;
+    for (t, _, e) in &events {
+        if let Some(until) = snoozed
+            && *t >= until
+        {
+            // A snooze that runs out puts the ticket back in front of the team.
             snoozed = None;
             status = Status::Open;
         }
-        let shown = match (status, snoozed) {
-            (Status::Closed, _) => Shown::Closed,
-            (_, Some(_)) => Shown::Snoozed,
-            (Status::Open, None) => Shown::Open,
-            (Status::Pending, None) => Shown::Pending,
-        };
-        let last_of = |team_side: bool| {
-            msgs.iter()
-                .filter(|m| is_team(m) == team_side)
-                .map(|m| m.date)
-                .max()
-        };
-        let last_op = ops
-            .iter()
-            .map(|o| (o.at.wall_ms / 1000) as i64)
-            .max()
-            .unwrap_or(i64::MIN);
-        let last_message = msgs.iter().map(|m| m.date).max().unwrap_or(first.date);
-        full_ids.push(base32(
-            &blake3::hash(first.message_id.as_bytes()).as_bytes()[..10],
-        ));
-        tickets.push(Ticket {
-            id: String::new(),
-            message_ids: msgs.iter().map(|m| m.message_id.clone()).collect(),
-            subject: first.subject.clone(),
-            organisation: customer.as_deref().and_then(organisation),
-            customer,
-            created: first.date,
-            last_activity: last_message.max(last_op),
-            last_customer_message: last_of(false),
-            last_team_message: last_of(true),
-            first_response_secs: first_response,
-            resolution_secs: match (shown, closed_at) {
-                (Shown::Closed, Some(c)) => Some(c - first.date),
-                _ => None,
+        match e {
+            Event::Archive => {
+                status = Status::Closed;
+                snoozed = None;
+                // Closed by the cutoff, not by a person: no resolution time to report.
+                closed_at = None;
+            }
+            Event::Customer => {
+                first_customer.get_or_insert(*t);
+                status = Status::Open;
+                snoozed = None;
+            }
+            Event::Team => {
+                if let Some(fc) = first_customer
+                    && first_response.is_none()
+                {
+                    first_response = Some(t - fc);
+                }
+                if team.settings.reply_makes_pending && status == Status::Open {
+                    status = Status::Pending;
+                }
+            }
+            Event::Op(op) => match &op.change {
+                Change::Status { status: s } => {
+                    status = *s;
+                    closed_at = (*s == Status::Closed).then_some(*t);
+                    snoozed = None;
+                }
+                Change::Snooze { until } => snoozed = *until,
+                _ => {}
             },
-            customer_messages: msgs.iter().filter(|m| !is_team(m)).count() as u32,
-            team_messages: msgs.iter().filter(|m| is_team(m)).count() as u32,
-            has_attachments: msgs.iter().any(|m| m.has_attachments),
-            not_a_ticket: msgs.iter().all(|m| m.automated),
-            status: shown,
-            snoozed_until: snoozed,
-            assignee: decided.assignee.value.clone(),
-            tags: decided
-                .tag_names()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            kind: decided.kind.value,
-            priority: decided.priority.value,
-            impact: decided.impact.value,
-            notes: decided.notes.len(),
-        });
+        }
     }
-    for (t, id) in tickets.iter_mut().zip(short_ids(&full_ids)) {
-        t.id = id;
+    if snoozed.is_some_and(|until| now >= until) {
+        snoozed = None;
+        status = Status::Open;
     }
-    tickets
+    let shown = match (status, snoozed) {
+        (Status::Closed, _) => Shown::Closed,
+        (_, Some(_)) => Shown::Snoozed,
+        (Status::Open, None) => Shown::Open,
+        (Status::Pending, None) => Shown::Pending,
+    };
+    let last_of = |team_side: bool| {
+        msgs.iter()
+            .filter(|m| m.team == team_side)
+            .map(|m| m.date)
+            .max()
+    };
+    let last_op = ops
+        .iter()
+        .map(|o| (o.at.wall_ms / 1000) as i64)
+        .max()
+        .unwrap_or(i64::MIN);
+    let last_message = msgs.iter().map(|m| m.date).max().unwrap_or(first.date);
+    let archived_before = team.settings.archive_before.unwrap_or(i64::MIN);
+    let mut accounts: Vec<String> = msgs.iter().flat_map(|m| m.accounts.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    let full = full_id(&conv.root);
+    Some(Ticket {
+        id: full[..SHORT_ID_LEN].to_string(),
+        full_id: full,
+        root: conv.root.clone(),
+        message_ids: msgs.iter().map(|m| m.message_id.clone()).collect(),
+        hashes: msgs.iter().map(|m| m.hash).collect(),
+        subject: first.subject.clone(),
+        organisation: customer.as_deref().and_then(organisation),
+        customer,
+        created: first.date,
+        last_activity: last_message.max(last_op),
+        last_customer_message: last_of(false),
+        last_team_message: last_of(true),
+        first_response_secs: first_response,
+        resolution_secs: match (shown, closed_at) {
+            (Shown::Closed, Some(c)) => Some(c - first.date),
+            _ => None,
+        },
+        customer_messages: msgs.iter().filter(|m| !m.team).count() as u32,
+        team_messages: msgs.iter().filter(|m| m.team).count() as u32,
+        has_attachments: msgs.iter().any(|m| m.has_attachments),
+        not_a_ticket: msgs.iter().all(|m| m.automated),
+        status: shown,
+        snoozed_until: snoozed,
+        assignee: decided.assignee.value.clone(),
+        tags: decided
+            .tag_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        kind: decided.kind.value,
+        priority: decided.priority.value,
+        impact: decided.impact.value,
+        notes: decided.notes.len(),
+        accounts,
+        unread: msgs
+            .iter()
+            .any(|m| !m.team && !m.read && m.date >= archived_before),
+    })
 }
 
 #[cfg(test)]

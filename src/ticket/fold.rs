@@ -105,6 +105,8 @@ pub fn fold<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Decided {
                 actor: op.actor.clone(),
                 text: text.clone(),
             }),
+            // Structural ops and settings shape conversations and the team, not a ticket's fields.
+            Change::Merge | Change::Split | Change::Undo { .. } | Change::Setting { .. } => {}
         }
     }
     d

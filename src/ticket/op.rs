@@ -51,6 +51,7 @@ pub enum Target {
     /// Two tickets (merge): the one that contains the first into the one that contains the second.
     Pair(String, String),
     Template(String),
+    /// A team setting by name (see [`super::assemble::Settings`]).
     Setting(String),
 }
 
@@ -88,6 +89,19 @@ pub enum Change {
     },
     Note {
         text: String,
+    },
+    /// Merges the ticket of the pair's first anchor into the ticket of its second
+    /// ([`Target::Pair`]).
+    Merge,
+    /// Moves the anchored message out of its ticket into a ticket of its own.
+    Split,
+    /// Cancels an earlier merge or split (named by its op id); carries the same target.
+    Undo {
+        op: String,
+    },
+    /// A team setting ([`Target::Setting`]): the value, as text.
+    Setting {
+        value: String,
     },
 }
 

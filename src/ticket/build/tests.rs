@@ -7,14 +7,14 @@ const H: i64 = 3600;
 fn team() -> Team {
     Team {
         addresses: ["support@acme.example".to_string()].into_iter().collect(),
-        reply_makes_pending: true,
+        settings: Settings::default(),
     }
 }
 
 fn customer(id: &str, date: i64) -> Mail {
     Mail {
         message_id: id.into(),
-        from: "Ana@Client.example".into(),
+        from: "ana@client.example".into(),
         to: vec!["support@acme.example".into()],
         subject: "Login problem".into(),
         date,
@@ -27,6 +27,7 @@ fn reply(id: &str, date: i64) -> Mail {
         message_id: id.into(),
         from: "support@acme.example".into(),
         to: vec!["ana@client.example".into()],
+        team: true,
         subject: "Re: Login problem".into(),
         date,
         ..Mail::default()
@@ -47,9 +48,16 @@ fn op(anchor: &str, at_secs: i64, change: Change) -> Op {
     )
 }
 
+fn conv(members: &[usize]) -> Conversation {
+    Conversation {
+        members: members.to_vec(),
+        root: format!("root-{}", members[0]),
+    }
+}
+
 fn one(mail: Vec<Mail>, ops: Vec<Op>, now: i64) -> Ticket {
-    let conv: Vec<usize> = (0..mail.len()).collect();
-    build(&mail, &[conv], &ops, &team(), now).remove(0)
+    let all: Vec<usize> = (0..mail.len()).collect();
+    build(&mail, &[conv(&all)], &ops, &team(), now).remove(0)
 }
 
 /// (name, mail, ops, now, expected status)
@@ -160,10 +168,10 @@ fn status_replay_table() {
 #[test]
 fn without_the_team_setting_a_reply_leaves_the_ticket_open() {
     let mut t = team();
-    t.reply_makes_pending = false;
+    t.settings.reply_makes_pending = false;
     let mail = vec![customer("a", 0), reply("b", H)];
     assert_eq!(
-        build(&mail, &[vec![0, 1]], &[], &t, 2 * H)[0].status,
+        build(&mail, &[conv(&[0, 1])], &[], &t, 2 * H)[0].status,
         Shown::Open
     );
 }
@@ -244,14 +252,33 @@ fn automated_conversations_are_not_tickets() {
 
 #[test]
 fn short_ids_grow_only_where_they_would_collide() {
-    let full = vec![
-        "abcdefgh".to_string(),
-        "abcdefxy".to_string(),
-        "qrstuvwx".to_string(),
-    ];
-    assert_eq!(short_ids(&full), vec!["abcdefg", "abcdefx", "qrstuv"]);
+    let full = ["abcdefgh", "abcdefxy", "abcdzzzz", "qrstuvwx"];
+    assert_eq!(
+        short_ids(&full),
+        vec!["abcdefg", "abcdefx", "abcdzz", "qrstuv"]
+    );
     let mail = vec![customer("a", 0), customer("z", 0)];
-    let tickets = build(&mail, &[vec![0], vec![1]], &[], &team(), H);
+    let tickets = build(&mail, &[conv(&[0]), conv(&[1])], &[], &team(), H);
     assert_eq!(tickets[0].id.len(), 6);
     assert_ne!(tickets[0].id, tickets[1].id);
+    assert_eq!(tickets[0].full_id, full_id("root-0"));
+}
+
+#[test]
+fn conversations_that_went_quiet_before_the_cutoff_arrive_closed() {
+    let mut t = team();
+    t.settings.archive_before = Some(10 * H);
+    let old = vec![customer("a", 0), reply("b", H)];
+    let got = build(&old, &[conv(&[0, 1])], &[], &t, 20 * H).remove(0);
+    assert_eq!(got.status, Shown::Closed);
+    assert_eq!(
+        got.resolution_secs, None,
+        "closed by the cutoff, not by a person"
+    );
+    assert!(!got.unread);
+    // The customer writes again after the cutoff: the ticket reopens.
+    let again = vec![customer("a", 0), reply("b", H), customer("c", 11 * H)];
+    let got = build(&again, &[conv(&[0, 1, 2])], &[], &t, 20 * H).remove(0);
+    assert_eq!(got.status, Shown::Open);
+    assert!(got.unread);
 }
