@@ -156,9 +156,40 @@ pub fn is_loopback(host: &str) -> bool {
             .unwrap_or(false)
 }
 
+/// The person using Siphon on this machine: the actor of their ops.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+}
+
+/// How tickets are made from mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketConfig {
+    /// At the first sync, conversations quiet for longer than this arrive closed.
+    #[serde(default = "default_cutoff_days")]
+    pub first_sync_cutoff_days: u32,
+}
+
+fn default_cutoff_days() -> u32 {
+    90
+}
+
+impl Default for TicketConfig {
+    fn default() -> Self {
+        TicketConfig {
+            first_sync_cutoff_days: default_cutoff_days(),
+        }
+    }
+}
+
 /// The whole config file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub me: Option<Me>,
+    #[serde(default)]
+    pub tickets: TicketConfig,
     #[serde(default, rename = "account")]
     pub accounts: Vec<Account>,
 }

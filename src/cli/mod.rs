@@ -3,6 +3,7 @@
 
 mod account;
 mod sync;
+mod tickets;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -50,6 +51,19 @@ enum Command {
     /// Show one message.
     #[command(subcommand)]
     Message(MessageCommand),
+    /// List tickets: a view (default Open) or filters, newest activity first.
+    Tickets(tickets::ListArgs),
+    /// Show or change one ticket; merge and split.
+    #[command(subcommand)]
+    Ticket(tickets::TicketCommand),
+    /// Who you are (the actor of your changes).
+    #[command(subcommand)]
+    Me(tickets::MeCommand),
+    /// Rebuild everything derived (tickets) from the raw mail, sync state and the op log.
+    Reindex {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -86,6 +100,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             raw,
             json,
         }) => show_message(&mut engine, &message_id, raw, json),
+        Command::Tickets(args) => tickets::list(&mut engine, args),
+        Command::Ticket(cmd) => tickets::run(&mut engine, cmd),
+        Command::Me(cmd) => tickets::me(&mut engine, cmd),
+        Command::Reindex { json } => tickets::reindex(&mut engine, json),
     }
 }
 

@@ -19,7 +19,16 @@
 //!                                      the Message-ID (several messages may share an id)
 //! "l" folder_id:u32 uid:u32            Location { hash, flags }
 //! "b" hash                             () — messages the parser could not read (kept raw all the same)
+//! "d" hash                             () — journal: stored, not yet threaded into tickets; written
+//!                                      in the ingest batch, removed once the tickets are written
+//! "n"                                  this machine's HLC node id, u64 BE, made once
+//! "o" wall_ms:u64 counter:u32 node:u64 id   an op (JSON, see `ticket::op`): the team's decisions
+//! "r" hash                             () — read by the person using this machine (never synced)
 //! ```
+//!
+//! A second tree, `tickets`, holds what is derived from mail and ops (tickets and their view
+//! indexes, see `ticket::index`); `siphon reindex` drops and rebuilds it. Everything in the
+//! default tree is either the truth (the op log, read state) or sync state.
 //!
 //! Crash-safe order: blobs are appended and fsynced first, then one sled batch commits the messages'
 //! index entries, the locations, the pack's new end and the folder's sync state together. sled makes
@@ -36,6 +45,7 @@
 //! stored once, with a location each. A location that disappears from the server is removed; the
 //! message itself is kept (the raw message is the truth, and a ticket may still show it).
 
+mod local;
 pub mod lock;
 pub mod pack;
 pub mod record;
@@ -44,6 +54,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use local::Row;
 pub use lock::{DirLock, LockError};
 pub use pack::{Blob, BlobRef, PackReader};
 pub use record::{Addr, Attachment, DateSource, Flags, FolderState, Location, MessageRecord};
@@ -79,6 +90,8 @@ pub enum Error {
     Schema { dir: PathBuf, found: u32 },
     #[error("corrupt record under key {key:?}: {reason}")]
     Corrupt { key: String, reason: String },
+    #[error("ticket index error: {0}")]
+    Derived(#[source] sled::Error),
     #[error("no message with Message-ID <{0}> in the store")]
     NoSuchMessage(String),
 }
@@ -208,10 +221,14 @@ fn msg_key(hash: &Hash) -> [u8; 17] {
     k
 }
 
-fn bad_key(hash: &Hash) -> [u8; 17] {
+fn local_key(tag: u8, hash: &Hash) -> [u8; 17] {
     let mut k = msg_key(hash);
-    k[0] = b'b';
+    k[0] = tag;
     k
+}
+
+fn bad_key(hash: &Hash) -> [u8; 17] {
+    local_key(b'b', hash)
 }
 
 fn mid_prefix(message_id: &str) -> [u8; 9] {
@@ -448,6 +465,7 @@ impl Store {
                     .append(&item.hash, &record, &raw, &parsed.text)
                     .map_err(|e| self.pack_err(e))?;
                 batch.insert(&mid_key(&parsed.record.message_id, &item.hash), &[][..]);
+                batch.insert(&local_key(b'd', &item.hash), &[][..]);
                 if parsed.record.unparsed {
                     batch.insert(&bad_key(&item.hash), &[][..]);
                 }

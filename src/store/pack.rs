@@ -161,6 +161,19 @@ fn len32(n: usize) -> io::Result<u32> {
     u32::try_from(n).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))
 }
 
+/// A reusable decompression context: creating one per message costs more than decoding it.
+pub struct RecordDecoder {
+    dctx: zstd::stream::raw::Decoder<'static>,
+}
+
+impl RecordDecoder {
+    pub fn new() -> io::Result<RecordDecoder> {
+        Ok(RecordDecoder {
+            dctx: zstd::stream::raw::Decoder::new()?,
+        })
+    }
+}
+
 /// Reads pack entries; keeps one open handle per pack so bulk reads (a rebuild) do not reopen files.
 pub struct PackReader {
     dir: PathBuf,
@@ -173,6 +186,26 @@ impl PackReader {
             dir: dir.to_path_buf(),
             files: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// The encoded record, decompressed with a context kept across calls: for bulk reads.
+    pub fn record_with(&self, dec: &mut RecordDecoder, blob: &BlobRef) -> io::Result<Vec<u8>> {
+        use zstd::stream::raw::Operation;
+        let frame = self.frame(blob)?;
+        dec.dctx.reinit()?;
+        let mut out = vec![0u8; blob.record_len as usize];
+        let (mut read, mut written) = (0, 0);
+        while written < out.len() {
+            let st = dec
+                .dctx
+                .run_on_buffers(&frame[read..], &mut out[written..])?;
+            if st.bytes_read == 0 && st.bytes_written == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            read += st.bytes_read;
+            written += st.bytes_written;
+        }
+        Ok(out)
     }
 
     fn frame(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
@@ -264,6 +297,10 @@ mod tests {
         assert_eq!(r.record(&a).unwrap(), b"rec-a");
         assert_eq!(r.blob(&b).unwrap().raw, b"Subject: b\r\n\r\n");
         assert_eq!(r.record(&b).unwrap(), b"");
+        let mut dec = RecordDecoder::new().unwrap();
+        assert_eq!(r.record_with(&mut dec, &a).unwrap(), b"rec-a");
+        assert_eq!(r.record_with(&mut dec, &b).unwrap(), b"");
+        assert_eq!(r.record_with(&mut dec, &a).unwrap(), b"rec-a");
     }
 
     #[test]

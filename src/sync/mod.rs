@@ -109,6 +109,13 @@ const SENT_NAMES: &[&str] = &[
     "Terkirim",
 ];
 
+/// Whether a synced folder of `account` holds the team's sent mail: one of the usual Sent names,
+/// or, with the default folder list (INBOX plus Sent), whatever is not INBOX.
+pub fn is_sent_folder(account: &Account, folder: &str) -> bool {
+    SENT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(folder))
+        || (account.folders.is_empty() && !folder.eq_ignore_ascii_case("INBOX"))
+}
+
 /// The folders to sync: the configured ones, or INBOX plus the Sent folder.
 pub async fn folders_to_sync(conn: &mut Connection, account: &Account) -> Result<Vec<String>> {
     let listed = conn.list().await?;

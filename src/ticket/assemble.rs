@@ -114,7 +114,7 @@ pub fn mail_from_record(
 
 /// Sorts messages into the canonical order every step expects.
 pub fn canonical_order(mail: &mut [Mail]) {
-    mail.sort_by(|a, b| (a.date, a.hash).cmp(&(b.date, b.hash)));
+    mail.sort_by_key(|m| (m.date, m.hash));
 }
 
 /// The ancestors a message cites, oldest first (References, then In-Reply-To).

@@ -11,4 +11,5 @@ pub mod build;
 pub mod catalog;
 pub mod fold;
 pub mod hlc;
+pub mod index;
 pub mod op;

@@ -82,7 +82,7 @@ fn merge_split_and_undo_move_messages_between_conversations() {
     let merge = op(Target::Pair("x".into(), "a".into()), 10, Change::Merge);
     assert_eq!(groups(&mail, &[]), vec![vec!["a", "b", "c"], vec!["x"]]);
     assert_eq!(
-        groups(&mail, &[merge.clone()]),
+        groups(&mail, std::slice::from_ref(&merge)),
         vec![vec!["a", "b", "c", "x"]]
     );
     let undo = op(

@@ -3,6 +3,12 @@
 //! It resolves where a workspace lives, owns the store for the process, and turns the modules'
 //! errors into one [`Error`] with a stable [`Error::kind`] for the UI to switch on.
 
+mod tickets;
+
+pub use tickets::{
+    Edit, HistoryLine, MessageLine, NoteLine, Rebuilt, TicketDetail, TicketView, describe,
+};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -146,6 +152,7 @@ pub struct Engine {
     pub paths: Paths,
     owner: String,
     store: Option<Arc<Store>>,
+    tickets: tickets::TicketState,
 }
 
 impl Engine {
@@ -155,6 +162,7 @@ impl Engine {
             paths,
             owner: owner.to_string(),
             store: None,
+            tickets: tickets::TicketState::default(),
         }
     }
 
@@ -287,6 +295,8 @@ impl Engine {
                 Err(e) => summary.errors.push(format!("internal error: {e}")),
             }
         }
+        // New mail becomes tickets now, so listing right after a sync is instant.
+        self.refresh_tickets()?;
         Ok(summary)
     }
 
@@ -321,9 +331,29 @@ impl Engine {
                 on_error.clone(),
             )));
         }
+        // New mail becomes tickets within a couple of seconds while the watchers run.
+        let mut stop = stop;
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if store.has_unthreaded()?
+                        && let Err(e) = self.refresh_tickets()
+                    {
+                        on_error(format!("tickets: {e}"));
+                    }
+                }
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        break;
+                    }
+                }
+            }
+        }
         for t in tasks {
             let _ = t.await;
         }
+        self.refresh_tickets()?;
         Ok(())
     }
 

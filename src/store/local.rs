@@ -1,0 +1,223 @@
+//! What the store keeps besides mail and sync state: the op log, this machine's clock node, the
+//! person's read state, the journal of messages not yet threaded, and bulk reads for rebuilds.
+//! Keys are listed in the keyspace block of [`super`].
+
+use std::collections::HashSet;
+
+use super::pack::RecordDecoder;
+use super::{Error, Hash, MessageEntry, MessageRecord, Result, Store, decode};
+
+/// A stored message as a rebuild needs it.
+pub struct Row {
+    pub hash: Hash,
+    pub record: MessageRecord,
+    /// Folder ids of its copies on the server.
+    pub folders: Vec<u32>,
+}
+
+fn tagged(tag: u8, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + rest.len());
+    k.push(tag);
+    k.extend_from_slice(rest);
+    k
+}
+
+fn hash_of(key: &[u8]) -> Option<Hash> {
+    key.get(1..17).and_then(|h| h.try_into().ok())
+}
+
+impl Store {
+    /// Every stored message with its record, read in parallel (a rebuild's first step).
+    pub fn rows(&self) -> Result<Vec<Row>> {
+        let mut entries: Vec<(Hash, MessageEntry)> = Vec::new();
+        for kv in self.db.scan_prefix(b"m") {
+            let (k, v) = kv.map_err(|e| self.db_err(e))?;
+            if let Some(h) = hash_of(&k) {
+                entries.push((h, decode(&k, &v)?));
+            }
+        }
+        self.rows_of(entries)
+    }
+
+    /// The rows of some messages (unknown hashes are skipped).
+    pub fn rows_for(&self, hashes: &[Hash]) -> Result<Vec<Row>> {
+        let mut entries = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            if let Some(e) = self.entry(h)? {
+                entries.push((*h, e));
+            }
+        }
+        self.rows_of(entries)
+    }
+
+    fn rows_of(&self, entries: Vec<(Hash, MessageEntry)>) -> Result<Vec<Row>> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let chunk = entries.len().div_ceil(threads).max(1);
+        let results: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = entries
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut dec = RecordDecoder::new().map_err(|e| self.pack_err(e))?;
+                        part.iter()
+                            .map(|(h, e)| {
+                                let bytes = self
+                                    .reader
+                                    .record_with(&mut dec, &e.blob)
+                                    .map_err(|e| self.pack_err(e))?;
+                                Ok(Row {
+                                    hash: *h,
+                                    record: decode(&super::msg_key(h), &bytes)?,
+                                    folders: e.locations.iter().map(|l| l.0).collect(),
+                                })
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Corrupt {
+                            key: "rows".into(),
+                            reason: "a reader thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(entries.len());
+        for r in results {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+
+    /// Messages stored but not yet threaded into tickets (the journal `d`).
+    pub fn unthreaded(&self) -> Result<Vec<Hash>> {
+        self.db
+            .scan_prefix(b"d")
+            .keys()
+            .map(|k| {
+                let k = k.map_err(|e| self.db_err(e))?;
+                hash_of(&k).ok_or_else(|| Error::Corrupt {
+                    key: String::from_utf8_lossy(&k).into_owned(),
+                    reason: "short journal key".into(),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether any message waits to be threaded.
+    pub fn has_unthreaded(&self) -> Result<bool> {
+        Ok(self
+            .db
+            .scan_prefix(b"d")
+            .next()
+            .transpose()
+            .map_err(|e| self.db_err(e))?
+            .is_some())
+    }
+
+    /// Takes messages off the journal once their tickets are written (and flushed).
+    pub fn mark_threaded(&self, hashes: &[Hash]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for h in hashes {
+            batch.remove(tagged(b'd', h));
+        }
+        self.commit(batch)
+    }
+
+    /// This machine's clock node id, made once and kept.
+    pub fn node_id(&self) -> Result<u64> {
+        if let Some(v) = self.db.get(b"n").map_err(|e| self.db_err(e))? {
+            return Ok(super::read_u64(&v));
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let seed = format!("{now}/{}/{}", std::process::id(), self.dir.display());
+        let hash = blake3::hash(seed.as_bytes());
+        let mut n = [0u8; 8];
+        n.copy_from_slice(&hash.as_bytes()[..8]);
+        let node = u64::from_be_bytes(n);
+        let mut batch = sled::Batch::default();
+        batch.insert(b"n", &node.to_be_bytes());
+        self.commit(batch)?;
+        Ok(node)
+    }
+
+    /// Appends ops to the log (durably). `key` orders them (HLC then id); values are opaque here.
+    pub fn put_ops<'a>(&self, ops: impl IntoIterator<Item = (Vec<u8>, &'a [u8])>) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for (key, value) in ops {
+            batch.insert(tagged(b'o', &key), value);
+        }
+        self.commit(batch)
+    }
+
+    /// Every op in the log, in key order.
+    pub fn op_values(&self) -> Result<Vec<sled::IVec>> {
+        self.db
+            .scan_prefix(b"o")
+            .values()
+            .map(|v| v.map_err(|e| self.db_err(e)))
+            .collect()
+    }
+
+    /// The last op's value (the largest HLC), to restart the clock after it.
+    pub fn last_op_value(&self) -> Result<Option<sled::IVec>> {
+        self.db
+            .scan_prefix(b"o")
+            .values()
+            .next_back()
+            .transpose()
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// The messages the person using this machine has read.
+    pub fn read_set(&self) -> Result<HashSet<Hash>> {
+        self.db
+            .scan_prefix(b"r")
+            .keys()
+            .map(|k| {
+                let k = k.map_err(|e| self.db_err(e))?;
+                Ok(hash_of(&k).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    pub fn is_read(&self, hash: &Hash) -> Result<bool> {
+        self.db
+            .contains_key(tagged(b'r', hash))
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// Marks messages read (or unread) for the person using this machine.
+    pub fn set_read(&self, hashes: &[Hash], read: bool) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for h in hashes {
+            if read {
+                batch.insert(tagged(b'r', h), &[][..]);
+            } else {
+                batch.remove(tagged(b'r', h));
+            }
+        }
+        self.commit(batch)
+    }
+
+    /// The tree of derived ticket data (see [`crate::ticket::index`]); rebuilt from the rest.
+    pub fn tickets_tree(&self) -> Result<sled::Tree> {
+        self.db.open_tree("tickets").map_err(|e| self.db_err(e))
+    }
+
+    /// Makes everything committed so far durable, across trees.
+    pub fn sync_all(&self) -> Result<()> {
+        self.flush()
+    }
+}
