@@ -455,7 +455,7 @@ impl Engine {
         let Some(cat) = self.tickets.catalog.as_ref() else {
             return Ok(());
         };
-        let slots = cat.closure(seeds, ops);
+        let slots = cat.closure(seeds, ops, team);
         let mut removed: BTreeSet<String> = BTreeSet::new();
         for &s in &slots {
             if let Some(fid) = index.ticket_of(&cat.get(s).hash)? {

@@ -1,10 +1,10 @@
 //! The guarded subject fallback: a reply that carries no reference headers joins a conversation with
 //! the same subject, but only when exactly one such conversation fits — one that shares a customer
-//! address (or a company domain) with it and has a message with that subject within
-//! [`WINDOW_SECS`] before it. Two customers who both write "Question about billing" keep two
-//! conversations: a wrong merge is worse than a missed one.
+//! address (or a company domain) with it on a message with that subject within [`WINDOW_SECS`]
+//! before it. Two customers who both write "Question about billing" keep two conversations: a
+//! wrong merge is worse than a missed one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How far back a conversation may have last been active for a reference-less reply to join it.
 pub const WINDOW_SECS: i64 = 30 * 24 * 3600;
@@ -60,19 +60,29 @@ fn org(addr: &str) -> Option<&str> {
     crate::mail::organisation(addr)
 }
 
-fn related(a: &[String], b: &HashSet<String>, b_orgs: &HashSet<String>) -> bool {
-    a.iter()
-        .any(|x| b.contains(x) || org(x).is_some_and(|o| b_orgs.contains(o)))
+/// Whether two messages involve the same people: a shared address, or a shared company domain
+/// (free-mail domains are not companies).
+pub fn related(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|x| {
+        b.iter().any(|y| {
+            x == y
+                || org(x)
+                    .zip(org(y))
+                    .is_some_and(|(p, q)| p.eq_ignore_ascii_case(q))
+        })
+    })
 }
 
 /// Joins reference-less replies to their conversation where exactly one candidate fits.
 /// `conv[i]` is message `i`'s conversation (from [`super::conversations`]); the result is the same
 /// shape, with joined conversations renamed to the earlier one.
+///
+/// A candidate is the conversation of a message with the same base subject, dated within
+/// [`WINDOW_SECS`] before the reply, that involves the same people (see [`related`]). Each
+/// decision thus depends only on messages related pairwise by subject, date and people, plus
+/// their conversations — which is what lets the catalog rethread a small part of the mailbox and
+/// get what a full rebuild would.
 pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
-    struct Conv {
-        people: HashSet<String>,
-        orgs: HashSet<String>,
-    }
     fn find(parent: &HashMap<usize, usize>, mut c: usize) -> usize {
         while let Some(&p) = parent.get(&c) {
             if p == c {
@@ -85,28 +95,22 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..meta.len()).collect();
     order.sort_by_key(|&i| (meta[i].date, i));
     let mut parent: HashMap<usize, usize> = HashMap::new();
-    let mut convs: HashMap<usize, Conv> = HashMap::new();
-    // Base subject → (date, conversation) of every message with it, in date order. A candidate
-    // must have a message with the same subject inside the window: the decision then depends
-    // only on messages related by subject and date, which is what lets the catalog rethread a
-    // part of the mailbox and get what a full rebuild would.
+    // Base subject → (date, message) of every message with it, in processing (date) order.
     let mut by_subject: HashMap<String, Vec<(i64, usize)>> = HashMap::new();
     for &i in &order {
         let m = &meta[i];
         let (base, is_reply) = normalize(&m.subject);
-        let mine = find(&parent, conv[i]);
-        if is_reply && !m.has_references && !base.is_empty() {
+        if base.is_empty() {
+            continue;
+        }
+        if is_reply && !m.has_references {
+            let mine = find(&parent, conv[i]);
             let seen = by_subject.get(&base).map(Vec::as_slice).unwrap_or(&[]);
             let from = seen.partition_point(|(d, _)| *d < m.date - WINDOW_SECS);
             let mut fits: Vec<usize> = seen[from..]
                 .iter()
-                .map(|&(_, c)| find(&parent, c))
-                .filter(|c| {
-                    *c == mine
-                        || convs
-                            .get(c)
-                            .is_some_and(|cv| related(&m.outsiders, &cv.people, &cv.orgs))
-                })
+                .filter(|&&(_, k)| related(&m.outsiders, &meta[k].outsiders))
+                .map(|&(_, k)| find(&parent, conv[k]))
                 .collect();
             fits.sort_unstable();
             fits.dedup();
@@ -118,30 +122,9 @@ pub fn join_by_subject(meta: &[Meta], conv: &[usize]) -> Vec<usize> {
             if let [only] = fits[..] {
                 // Merge into the earlier conversation (the one that was there first).
                 parent.insert(mine, only);
-                if let Some(cv) = convs.remove(&mine) {
-                    let target = convs.entry(only).or_insert(Conv {
-                        people: HashSet::new(),
-                        orgs: HashSet::new(),
-                    });
-                    target.people.extend(cv.people);
-                    target.orgs.extend(cv.orgs);
-                }
             }
         }
-        let mine = find(&parent, conv[i]);
-        let cv = convs.entry(mine).or_insert(Conv {
-            people: HashSet::new(),
-            orgs: HashSet::new(),
-        });
-        for a in &m.outsiders {
-            cv.people.insert(a.clone());
-            if let Some(o) = org(a) {
-                cv.orgs.insert(o.to_string());
-            }
-        }
-        if !base.is_empty() {
-            by_subject.entry(base).or_default().push((m.date, mine));
-        }
+        by_subject.entry(base).or_default().push((m.date, i));
     }
     conv.iter().map(|&c| find(&parent, c)).collect()
 }

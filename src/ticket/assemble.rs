@@ -165,7 +165,12 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
                 .filter(|a| !a.is_empty() && !team.addresses.contains(*a))
                 .cloned()
                 .collect(),
-            has_references: !m.in_reply_to.is_empty() || !m.references.is_empty(),
+            // A message citing only itself (some clients do) carries no reference.
+            has_references: m
+                .references
+                .iter()
+                .chain(&m.in_reply_to)
+                .any(|id| *id != m.message_id),
         })
         .collect();
     let mut label = join_by_subject(&meta, &conversations(&links));

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use super::assemble::{self, structural};
 use super::build::{Mail, Team, Ticket};
 use super::op::{Change, Op, Target};
-use crate::thread::subject::{WINDOW_SECS, normalize};
+use crate::thread::subject::{WINDOW_SECS, normalize, related};
 
 /// Every message's threading data, with the maps that find related messages.
 #[derive(Default)]
@@ -21,8 +21,25 @@ pub struct Catalog {
     by_hash: HashMap<[u8; 16], usize>,
     /// Message-ID (own or cited) → slots of the messages naming it.
     by_id: HashMap<String, Vec<usize>>,
-    /// Base subject → (date, slot), kept in date order.
+    /// Base subject → (date, slot) of every message with it, in date order.
     by_subject: HashMap<String, Vec<(i64, usize)>>,
+    /// The same for reference-less replies only: the messages the subject step decides about.
+    replies: HashMap<String, Vec<(i64, usize)>>,
+}
+
+/// Whether the subject step decides about this message: a reply without reference headers.
+fn is_loose_reply(m: &Mail, is_reply: bool) -> bool {
+    is_reply
+        && !m
+            .references
+            .iter()
+            .chain(&m.in_reply_to)
+            .any(|id| *id != m.message_id)
+}
+
+fn insert_sorted(list: &mut Vec<(i64, usize)>, date: i64, slot: usize) {
+    let at = list.partition_point(|&(d, s)| (d, s) < (date, slot));
+    list.insert(at, (date, slot));
 }
 
 impl Catalog {
@@ -75,18 +92,31 @@ impl Catalog {
         for id in ids {
             self.by_id.entry(id.clone()).or_default().push(slot);
         }
-        let (base, _) = normalize(&m.subject);
+        let (base, is_reply) = normalize(&m.subject);
         if !base.is_empty() {
-            let list = self.by_subject.entry(base).or_default();
-            let at = list.partition_point(|&(d, s)| (d, s) < (m.date, slot));
-            list.insert(at, (m.date, slot));
+            if is_loose_reply(&m, is_reply) {
+                insert_sorted(self.replies.entry(base.clone()).or_default(), m.date, slot);
+            }
+            insert_sorted(self.by_subject.entry(base).or_default(), m.date, slot);
         }
         self.mail.push(m);
         slot
     }
 
     /// Every message related to `seeds`, transitively (see the module docs), seeds included.
-    pub fn closure(&self, seeds: impl IntoIterator<Item = usize>, ops: &[Op]) -> Vec<usize> {
+    pub fn closure(
+        &self,
+        seeds: impl IntoIterator<Item = usize>,
+        ops: &[Op],
+        team: &Team,
+    ) -> Vec<usize> {
+        let outsiders = |m: &Mail| -> Vec<String> {
+            std::iter::once(&m.from)
+                .chain(&m.to)
+                .filter(|a| !a.is_empty() && !team.addresses.contains(*a))
+                .cloned()
+                .collect()
+        };
         let mut merged: HashMap<&str, Vec<&str>> = HashMap::new();
         for op in structural(ops) {
             if let (Change::Merge, Target::Pair(a, b)) = (&op.change, &op.target) {
@@ -114,12 +144,32 @@ impl Catalog {
                     queue.extend(self.by_id.get(*other).into_iter().flatten().copied());
                 }
             }
-            let (base, _) = normalize(&m.subject);
-            if let Some(list) = self.by_subject.get(&base) {
-                let from = list.partition_point(|&(d, _)| d < m.date - WINDOW_SECS);
-                let to = list.partition_point(|&(d, _)| d <= m.date + WINDOW_SECS);
-                queue.extend(list[from..to].iter().map(|&(_, s)| s));
+            // By subject: a loose reply depends on the same-subject messages with the same
+            // people in the window before it; any message matters to such replies after it.
+            let (base, is_reply) = normalize(&m.subject);
+            let people = outsiders(m);
+            let within = |list: Option<&Vec<(i64, usize)>>, from: i64, to: i64| {
+                let list = list.map(Vec::as_slice).unwrap_or(&[]);
+                let a = list.partition_point(|&(d, _)| d < from);
+                let b = list.partition_point(|&(d, _)| d <= to);
+                list[a..b.max(a)]
+                    .iter()
+                    .map(|&(_, s)| s)
+                    .filter(|&s| related(&people, &outsiders(&self.mail[s])))
+                    .collect::<Vec<_>>()
+            };
+            if is_loose_reply(m, is_reply) {
+                queue.extend(within(
+                    self.by_subject.get(&base),
+                    m.date - WINDOW_SECS,
+                    m.date,
+                ));
             }
+            queue.extend(within(
+                self.replies.get(&base),
+                m.date,
+                m.date + WINDOW_SECS,
+            ));
         }
         let mut out: Vec<usize> = seen.into_iter().collect();
         out.sort_unstable();

@@ -188,7 +188,7 @@ fn incrementally(mail: &[Mail], cuts: &[usize], ops: &[Op]) -> BTreeMap<String, 
             .map(|m| cat.insert(m.clone()))
             .collect();
         start = end;
-        let slots = cat.closure(new, ops);
+        let slots = cat.closure(new, ops, &team());
         for &s in &slots {
             if let Some(root) = ticket_of.get(&cat.get(s).hash) {
                 current.remove(root);
