@@ -378,19 +378,19 @@ impl Engine {
         let pending = store.unthreaded()?;
         let rows = store.rows()?;
         let maker = self.maker(&team, &config)?;
-        let mut catalog = Catalog::new();
-        for row in &rows {
-            catalog.insert(maker.make(row));
-        }
-        let tickets = catalog.tickets(&catalog.all(), &ops, &team, now());
+        let mut mail: Vec<Mail> = rows.iter().map(|r| maker.make(r)).collect();
+        drop(rows);
+        assemble::canonical_order(&mut mail);
+        let tickets = assemble::assemble(&mail, &ops, &team, now());
         let n = tickets.len();
         let index = self.index()?;
         index.load(tickets, &fingerprint(&team, &config))?;
         store.sync_all()?;
         store.mark_threaded(&pending)?;
-        self.tickets.catalog = Some(catalog);
+        // The catalog is made again when new mail needs it.
+        self.tickets.catalog = None;
         Ok(Rebuilt {
-            messages: rows.len(),
+            messages: mail.len(),
             tickets: n,
             seconds: started.elapsed().as_secs_f64(),
         })
@@ -424,13 +424,8 @@ impl Engine {
                     seeds
                 }
                 None => {
-                    let mut cat = Catalog::new();
-                    for row in store.rows()? {
-                        cat.insert(maker.make(&row));
-                    }
-                    let seeds = pending.iter().filter_map(|h| cat.slot(h)).collect();
-                    self.tickets.catalog = Some(cat);
-                    seeds
+                    let cat = self.load_catalog(&maker)?;
+                    pending.iter().filter_map(|h| cat.slot(h)).collect()
                 }
             };
             self.rethread(&index, seeds, &ops, &team)?;
@@ -442,6 +437,16 @@ impl Engine {
             self.rebuild_tickets(&index, &due, &ops, &team, &config)?;
         }
         Ok(())
+    }
+
+    /// Reads every stored message into the catalog (once per process).
+    fn load_catalog(&mut self, maker: &MailMaker) -> Result<&Catalog> {
+        let store = self.store()?;
+        let mut cat = Catalog::new();
+        for row in store.rows()? {
+            cat.insert(maker.make(&row));
+        }
+        Ok(self.tickets.catalog.insert(cat))
     }
 
     /// Rethreads the closure of `seeds` and replaces the tickets it touched.
@@ -758,13 +763,17 @@ impl Engine {
         let fresh = index
             .built()?
             .is_some_and(|b| b.complete && b.fingerprint == fingerprint(&team, &config));
-        if !fresh || self.tickets.catalog.is_none() {
+        if !fresh {
             self.reindex()?;
             return Ok(());
         }
         let seeds = match self.tickets.catalog.as_ref() {
             Some(cat) => cat.anchored(std::slice::from_ref(op)),
-            None => Vec::new(),
+            None => {
+                let maker = self.maker(&team, &config)?;
+                self.load_catalog(&maker)?
+                    .anchored(std::slice::from_ref(op))
+            }
         };
         self.rethread(&index, seeds, &ops, &team)
     }

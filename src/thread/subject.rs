@@ -18,6 +18,7 @@ const PREFIXES: &[&str] = &[
 
 /// Strips reply/forward prefixes (`Re:`, `RE :`, `Fwd:`, `AW:`, `Réf. :`, `Re[2]:` … repeated)
 /// and surrounding space; returns the base subject, case-folded, and whether any prefix was there.
+/// A subject ending in "(was: Old)" continues "Old": its base is Old's, as a reply.
 pub fn normalize(subject: &str) -> (String, bool) {
     let mut s = subject.trim();
     let mut had_prefix = false;
@@ -35,6 +36,15 @@ pub fn normalize(subject: &str) -> (String, bool) {
             had_prefix = true;
         } else {
             break;
+        }
+    }
+    // "New topic (was: Old topic)": the writer says it continues "Old topic".
+    if let Some(open) = s.rfind("(was:")
+        && s.ends_with(')')
+    {
+        let (old, _) = normalize(&s[open + 5..s.len() - 1]);
+        if !old.is_empty() {
+            return (old, true);
         }
     }
     let base: String = s
@@ -146,6 +156,12 @@ mod tests {
             ("Question about billing", "question about billing", false),
             ("Error: 502 on upload", "error: 502 on upload", false),
             ("  Re:   Spaced    out ", "spaced out", true),
+            (
+                "Problem (was: Question about CSV export)",
+                "question about csv export",
+                true,
+            ),
+            ("Re: Bulk tags (was: Re: Sync stuck)", "sync stuck", true),
         ];
         for (subject, base, reply) in cases {
             assert_eq!(normalize(subject), (base.to_string(), reply), "{subject}");
