@@ -376,10 +376,8 @@ impl Engine {
         let ops = self.ops()?;
         let team = team_of(&config, &ops);
         let pending = store.unthreaded()?;
-        let rows = store.rows()?;
         let maker = self.maker(&team, &config)?;
-        let mut mail: Vec<Mail> = rows.iter().map(|r| maker.make(r)).collect();
-        drop(rows);
+        let mut mail: Vec<Mail> = store.rows_with(|r| Some(maker.make(&r)))?;
         assemble::canonical_order(&mut mail);
         let tickets = assemble::assemble(&mail, &ops, &team, now());
         let n = tickets.len();
@@ -443,8 +441,8 @@ impl Engine {
     fn load_catalog(&mut self, maker: &MailMaker) -> Result<&Catalog> {
         let store = self.store()?;
         let mut cat = Catalog::new();
-        for row in store.rows()? {
-            cat.insert(maker.make(&row));
+        for m in store.rows_with(|r| Some(maker.make(&r)))? {
+            cat.insert(m);
         }
         Ok(self.tickets.catalog.insert(cat))
     }
@@ -461,10 +459,11 @@ impl Engine {
             return Ok(());
         };
         let slots = cat.closure(seeds, ops, team);
+        let holders = index.holders()?;
         let mut removed: BTreeSet<String> = BTreeSet::new();
         for &s in &slots {
-            if let Some(fid) = index.ticket_of(&cat.get(s).hash)? {
-                removed.insert(fid);
+            if let Some(fid) = holders.get(&cat.get(s).hash) {
+                removed.insert(fid.clone());
             }
         }
         let tickets = cat.tickets(&slots, ops, team, now());
@@ -546,11 +545,15 @@ impl Engine {
         if id.contains('@') {
             let mid = id.trim_start_matches('<').trim_end_matches('>');
             let store = self.store()?;
-            for h in store.find_message_id(mid)? {
-                if let Some(fid) = index.ticket_of(&h)?
-                    && let Some(t) = index.get(&fid)?
-                {
-                    return Ok(t);
+            let hashes = store.find_message_id(mid)?;
+            if !hashes.is_empty() {
+                let holders = index.holders()?;
+                for h in hashes {
+                    if let Some(fid) = holders.get(&h)
+                        && let Some(t) = index.get(fid)?
+                    {
+                        return Ok(t);
+                    }
                 }
             }
             return Err(Error::Usage(format!("no ticket contains <{mid}>")));

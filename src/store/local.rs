@@ -29,6 +29,12 @@ fn hash_of(key: &[u8]) -> Option<Hash> {
 impl Store {
     /// Every stored message with its record, read in parallel (a rebuild's first step).
     pub fn rows(&self) -> Result<Vec<Row>> {
+        self.rows_with(Some)
+    }
+
+    /// Every stored message, turned into what the caller needs inside the reader threads, so
+    /// the full records never pile up in memory (`None` skips a message).
+    pub fn rows_with<T: Send>(&self, f: impl Fn(Row) -> Option<T> + Sync) -> Result<Vec<T>> {
         let mut entries: Vec<(Hash, MessageEntry)> = Vec::new();
         for kv in self.db.scan_prefix(b"m") {
             let (k, v) = kv.map_err(|e| self.db_err(e))?;
@@ -36,7 +42,7 @@ impl Store {
                 entries.push((h, decode(&k, &v)?));
             }
         }
-        self.rows_of(entries)
+        self.rows_of(entries, &f)
     }
 
     /// The rows of some messages (unknown hashes are skipped).
@@ -47,34 +53,39 @@ impl Store {
                 entries.push((*h, e));
             }
         }
-        self.rows_of(entries)
+        self.rows_of(entries, &Some)
     }
 
-    fn rows_of(&self, entries: Vec<(Hash, MessageEntry)>) -> Result<Vec<Row>> {
+    fn rows_of<T: Send>(
+        &self,
+        entries: Vec<(Hash, MessageEntry)>,
+        f: &(impl Fn(Row) -> Option<T> + Sync),
+    ) -> Result<Vec<T>> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 8);
         let chunk = entries.len().div_ceil(threads).max(1);
-        let results: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
+        let results: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = entries
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
                         let mut dec = RecordDecoder::new().map_err(|e| self.pack_err(e))?;
-                        part.iter()
-                            .map(|(h, e)| {
-                                let bytes = self
-                                    .reader
-                                    .record_with(&mut dec, &e.blob)
-                                    .map_err(|e| self.pack_err(e))?;
-                                Ok(Row {
-                                    hash: *h,
-                                    record: decode(&super::msg_key(h), &bytes)?,
-                                    folders: e.locations.iter().map(|l| l.0).collect(),
-                                })
-                            })
-                            .collect()
+                        let mut out = Vec::with_capacity(part.len());
+                        for (h, e) in part {
+                            let bytes = self
+                                .reader
+                                .record_with(&mut dec, &e.blob)
+                                .map_err(|e| self.pack_err(e))?;
+                            let row = Row {
+                                hash: *h,
+                                record: decode(&super::msg_key(h), &bytes)?,
+                                folders: e.locations.iter().map(|l| l.0).collect(),
+                            };
+                            out.extend(f(row));
+                        }
+                        Ok(out)
                     })
                 })
                 .collect();

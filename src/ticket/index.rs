@@ -5,17 +5,18 @@
 //! ```text
 //! "V"                                   version u32 BE, complete u8, fingerprint [u8; 32]
 //! "T" full_id                           Ticket (postcard)
-//! "M" hash:[u8;16]                      full_id of the ticket holding the message
-//! "x" field value 0x00 status key full_id   () — views sorted by last activity, newest first
-//! "y" field value 0x00 status key full_id   () — the same sorted by creation
+//! "L" sort field value 0x00 status      posting list: 24-byte entries (time key, full_id), sorted
 //! "w" until:u64 full_id                 () — snoozed tickets by wake time
 //! ```
 //!
-//! `field` is one byte: `*` every ticket, `n` not a ticket (automated mail), `a` assignee (empty
-//! value: unassigned), `k` kind, `p` priority, `t` tag, `c` customer, `o` organisation, `A`
-//! account. `status` is one byte in [`Shown`] order; `key` is the time, big-endian and inverted
-//! so that newer sorts first. A view reads one field's prefix per status it shows and merges the
-//! ranges: the first page costs a few dozen reads, whatever the mailbox size.
+//! `sort` is `x` (last activity) or `y` (creation; kept for `*` and `n` only — a filtered view
+//! sorted by creation reads the field's activity list and sorts its matches). `field` is one byte: `*` every ticket, `n` not
+//! a ticket (automated mail), `a` assignee (empty value: unassigned), `k` kind, `p` priority, `t`
+//! tag, `c` customer, `o` organisation, `A` account. `status` is one byte in [`Shown`] order; the
+//! time key is big-endian and inverted so that newer sorts first. A view reads one list per
+//! status it shows and merges them: the first page costs a handful of reads, whatever the
+//! mailbox size. One value per list (not one key per entry) keeps sled small and a full rebuild
+//! fast; a change rewrites the lists of the tickets it touches, once per batch.
 
 use serde::{Deserialize, Serialize};
 
@@ -201,9 +202,12 @@ fn newest_first(t: i64) -> [u8; 8] {
     (!((t as u64) ^ (1 << 63))).to_be_bytes()
 }
 
-fn prefix(tag: u8, field: u8, value: &str, status: Shown) -> Vec<u8> {
-    let mut k = Vec::with_capacity(4 + value.len() + 8 + 16);
-    k.push(tag);
+type Entry = [u8; 24];
+
+fn list_key(sort: u8, field: u8, value: &str, status: Shown) -> Vec<u8> {
+    let mut k = Vec::with_capacity(5 + value.len());
+    k.push(b'L');
+    k.push(sort);
     k.push(field);
     k.extend(value.bytes().filter(|b| *b != 0));
     k.push(0);
@@ -211,30 +215,89 @@ fn prefix(tag: u8, field: u8, value: &str, status: Shown) -> Vec<u8> {
     k
 }
 
-fn view_keys(t: &Ticket) -> Vec<Vec<u8>> {
+fn entry(time: i64, full_id: &str) -> Entry {
+    let mut e = [0u8; 24];
+    e[..8].copy_from_slice(&newest_first(time));
+    let id = full_id.as_bytes();
+    let n = id.len().min(16);
+    e[8..8 + n].copy_from_slice(&id[..n]);
+    e
+}
+
+fn entry_id(e: &[u8]) -> String {
+    String::from_utf8_lossy(&e[8..24])
+        .trim_end_matches('\0')
+        .to_string()
+}
+
+/// The lists a ticket belongs to, with its entry in each.
+fn memberships(t: &Ticket) -> Vec<(Vec<u8>, Entry)> {
     let mut out = Vec::new();
     for (field, value) in fields(t) {
-        for (tag, time) in [(b'x', t.last_activity), (b'y', t.created)] {
-            let mut k = prefix(tag, field, &value, t.status);
-            k.extend_from_slice(&newest_first(time));
-            k.extend_from_slice(t.full_id.as_bytes());
-            out.push(k);
+        out.push((
+            list_key(b'x', field, &value, t.status),
+            entry(t.last_activity, &t.full_id),
+        ));
+        // By creation only for the whole set; a filtered list sorts its matches itself.
+        if field == b'*' || field == b'n' {
+            out.push((
+                list_key(b'y', field, &value, t.status),
+                entry(t.created, &t.full_id),
+            ));
         }
     }
     out
+}
+
+/// Pending changes to posting lists, applied once per list.
+#[derive(Default)]
+struct ListEdits {
+    lists: std::collections::BTreeMap<Vec<u8>, (Vec<Entry>, std::collections::HashSet<Entry>)>,
+}
+
+impl ListEdits {
+    fn add(&mut self, t: &Ticket) {
+        for (k, e) in memberships(t) {
+            self.lists.entry(k).or_default().0.push(e);
+        }
+    }
+
+    fn remove(&mut self, t: &Ticket) {
+        for (k, e) in memberships(t) {
+            self.lists.entry(k).or_default().1.insert(e);
+        }
+    }
+
+    /// Writes the edited lists into `batch`, reading their current values from `tree` (unless
+    /// `fresh`: a rebuild starts from nothing).
+    fn write(self, tree: &sled::Tree, batch: &mut sled::Batch, fresh: bool) -> Result<()> {
+        for (key, (adds, removes)) in self.lists {
+            let mut entries: Vec<Entry> = Vec::new();
+            if !fresh && let Some(cur) = tree.get(&key).map_err(db)? {
+                entries.extend(
+                    cur.chunks_exact(24)
+                        .filter_map(|c| <Entry>::try_from(c).ok())
+                        .filter(|e| !removes.contains(e)),
+                );
+            }
+            // An entry both removed and added (a ticket rewritten in place) stays.
+            entries.extend(adds);
+            entries.sort_unstable();
+            entries.dedup();
+            if entries.is_empty() {
+                batch.remove(key);
+            } else {
+                batch.insert(key, entries.concat());
+            }
+        }
+        Ok(())
+    }
 }
 
 fn tkey(full_id: &str) -> Vec<u8> {
     let mut k = Vec::with_capacity(17);
     k.push(b'T');
     k.extend_from_slice(full_id.as_bytes());
-    k
-}
-
-fn mkey(hash: &[u8; 16]) -> [u8; 17] {
-    let mut k = [0u8; 17];
-    k[0] = b'M';
-    k[1..].copy_from_slice(hash);
     k
 }
 
@@ -315,17 +378,18 @@ impl Index {
         for (t, id) in tickets.iter_mut().zip(ids) {
             t.id = id;
         }
-        let mut batch = sled::Batch::default();
-        let mut n = 0usize;
-        for t in &tickets {
-            n += put(&mut batch, t);
-            if n >= 50_000 {
-                self.tree
-                    .apply_batch(std::mem::take(&mut batch))
-                    .map_err(db)?;
-                n = 0;
+        // In slices: the marker, not one batch, makes the rebuild all-or-nothing.
+        let mut lists = ListEdits::default();
+        for part in tickets.chunks(4_096) {
+            let mut batch = sled::Batch::default();
+            for t in part {
+                put(&mut batch, t);
+                lists.add(t);
             }
+            self.tree.apply_batch(batch).map_err(db)?;
         }
+        let mut batch = sled::Batch::default();
+        lists.write(&self.tree, &mut batch, true)?;
         self.tree.apply_batch(batch).map_err(db)?;
         self.mark(true, fingerprint)
     }
@@ -334,14 +398,18 @@ impl Index {
     /// lengthens or shortens the displayed ids around them.
     pub fn replace(&self, removed: &[String], added: Vec<Ticket>) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut lists = ListEdits::default();
         for fid in removed {
             if let Some(old) = self.get(fid)? {
                 take(&mut batch, &old);
+                lists.remove(&old);
             }
         }
         for t in &added {
             put(&mut batch, t);
+            lists.add(t);
         }
+        lists.write(&self.tree, &mut batch, false)?;
         self.tree.apply_batch(batch).map_err(db)?;
         // Displayed ids: the changed tickets and their neighbours in full-id order.
         let mut touched: Vec<String> = Vec::new();
@@ -401,13 +469,17 @@ impl Index {
         }
     }
 
-    /// The ticket holding a message.
-    pub fn ticket_of(&self, hash: &[u8; 16]) -> Result<Option<String>> {
-        Ok(self
-            .tree
-            .get(mkey(hash))
-            .map_err(db)?
-            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    /// Which ticket holds each message (read from the tickets; for rethreading).
+    pub fn holders(&self) -> Result<std::collections::HashMap<[u8; 16], String>> {
+        let mut out = std::collections::HashMap::new();
+        for kv in self.tree.scan_prefix(b"T") {
+            let (k, v) = kv.map_err(db)?;
+            let t = decode(&k, &v)?;
+            for h in t.hashes {
+                out.insert(h, t.full_id.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// Full ids starting with `prefix` (a displayed id, or a longer prefix of the full id).
@@ -495,49 +567,50 @@ impl Index {
         }
         let (field, value) = constraints[0].clone();
         let rest = &constraints[1..];
-        let tag = match q.sort {
-            Sort::Activity => b'x',
-            Sort::Created => b'y',
+        let by_created_list = field == b'*' || field == b'n';
+        let (tag, limit) = match q.sort {
+            Sort::Activity => (b'x', q.limit.unwrap_or(usize::MAX)),
+            Sort::Created if by_created_list => (b'y', q.limit.unwrap_or(usize::MAX)),
+            // A field's list is kept by activity only: take every match, then sort.
+            Sort::Created => (b'x', usize::MAX),
         };
-        let limit = q.limit.unwrap_or(usize::MAX);
         // One range per status, merged by their sort keys.
-        // (prefix length, range): keys compare on what follows the prefix.
-        let mut ranges: Vec<(usize, sled::Iter)> = statuses
-            .iter()
-            .map(|&s| {
-                let p = prefix(tag, field, &value, s);
-                (p.len(), self.tree.scan_prefix(p))
-            })
-            .collect();
-        let mut heads: Vec<Option<sled::IVec>> = Vec::with_capacity(ranges.len());
-        for (_, it) in ranges.iter_mut() {
-            heads.push(it.next().transpose().map_err(db)?.map(|(k, _)| k));
+        // One list per status, merged by entry (time key, then id).
+        let mut lists: Vec<sled::IVec> = Vec::new();
+        for &st in &statuses {
+            if let Some(v) = self
+                .tree
+                .get(list_key(tag, field, &value, st))
+                .map_err(db)?
+            {
+                lists.push(v);
+            }
         }
+        let mut pos = vec![0usize; lists.len()];
         let mut out = Vec::new();
         while out.len() < limit {
             let mut best: Option<usize> = None;
-            for (i, h) in heads.iter().enumerate() {
-                let Some(h) = h else { continue };
-                let better = match best {
-                    None => true,
-                    Some(b) => {
-                        let bh = heads[b].as_ref().map(|k| &k[ranges[b].0..]);
-                        Some(&h[ranges[i].0..]) < bh
-                    }
-                };
-                if better {
+            for (i, l) in lists.iter().enumerate() {
+                if pos[i] + 24 > l.len() {
+                    continue;
+                }
+                let here = &l[pos[i]..pos[i] + 24];
+                if best.is_none_or(|b| here < &lists[b][pos[b]..pos[b] + 24]) {
                     best = Some(i);
                 }
             }
             let Some(b) = best else { break };
-            let Some(key) = heads[b].take() else { break };
-            heads[b] = ranges[b].1.next().transpose().map_err(db)?.map(|(k, _)| k);
-            let fid = String::from_utf8_lossy(&key[key.len().saturating_sub(16)..]).into_owned();
+            let fid = entry_id(&lists[b][pos[b]..pos[b] + 24]);
+            pos[b] += 24;
             let Some(t) = self.get(&fid)? else { continue };
             let f = fields(&t);
             if rest.iter().all(|c| f.contains(c)) {
                 out.push(t);
             }
+        }
+        if q.sort == Sort::Created && !by_created_list {
+            out.sort_by(|a, b| b.created.cmp(&a.created).then(a.full_id.cmp(&b.full_id)));
+            out.truncate(q.limit.unwrap_or(usize::MAX));
         }
         Ok(out)
     }
@@ -550,34 +623,19 @@ impl Index {
     }
 }
 
-/// Adds a ticket's keys to a batch; returns how many.
-fn put(batch: &mut sled::Batch, t: &Ticket) -> usize {
-    let keys = view_keys(t);
-    let n = keys.len() + t.hashes.len() + 2;
+/// Adds a ticket's row (and wake time) to a batch; its lists go through [`ListEdits`].
+fn put(batch: &mut sled::Batch, t: &Ticket) {
     batch.insert(tkey(&t.full_id), encode(t));
-    for h in &t.hashes {
-        batch.insert(&mkey(h)[..], t.full_id.as_bytes());
-    }
-    for k in keys {
-        batch.insert(k, &[][..]);
-    }
     if t.status == Shown::Snoozed
         && let Some(until) = t.snoozed_until
     {
         batch.insert(wkey(until, &t.full_id), &[][..]);
     }
-    n
 }
 
-/// Removes a ticket's keys in a batch (a later `put` of the same key in the batch wins).
+/// Removes a ticket's row in a batch (a later `put` of the same key in the batch wins).
 fn take(batch: &mut sled::Batch, t: &Ticket) {
     batch.remove(tkey(&t.full_id));
-    for h in &t.hashes {
-        batch.remove(&mkey(h)[..]);
-    }
-    for k in view_keys(t) {
-        batch.remove(k);
-    }
     if let Some(until) = t.snoozed_until {
         batch.remove(wkey(until, &t.full_id));
     }
