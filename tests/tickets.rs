@@ -159,6 +159,11 @@ fn tickets_views_changes_merge_split_and_reindex() {
     let out = w.run(&["ticket", "set", &id, "--status", "closed"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("siphon me set"));
+    assert!(
+        !w.run(&["team", "set", "reply_makes_pending", "false"])
+            .status
+            .success()
+    );
     w.ok(&[
         "me",
         "set",
@@ -167,6 +172,36 @@ fn tickets_views_changes_merge_split_and_reindex() {
         "--email",
         "maya@acme.example",
     ]);
+
+    // A team setting is an op too: the team answers Bob, which makes his ticket pending — or
+    // leaves it open when the team says replies do not.
+    let to_bob = dated(
+        "y@acme.example",
+        SUPPORT,
+        "bob@other.example",
+        "Re: Invoice question",
+        &["x@other.example"],
+        1,
+        "",
+    );
+    d.append("support", "Sent", &to_bob).unwrap();
+    w.ok(&["sync"]);
+    let bob = |w: &Workspace| json(w, &["tickets", "--customer", "bob@other.example", "--json"]);
+    assert_eq!(bob(&w)[0]["status"], "pending");
+    w.ok(&["team", "set", "reply_makes_pending", "false"]);
+    assert!(
+        w.ok(&["team", "show"])
+            .contains("reply_makes_pending = false")
+    );
+    assert_eq!(bob(&w)[0]["status"], "open");
+    w.ok(&["team", "set", "reply_makes_pending", "true"]);
+    assert_eq!(bob(&w)[0]["status"], "pending");
+    assert!(
+        !w.run(&["team", "set", "reply_makes_pending", "maybe"])
+            .status
+            .success()
+    );
+
     w.ok(&[
         "ticket",
         "set",
@@ -260,13 +295,13 @@ fn tickets_views_changes_merge_split_and_reindex() {
             .as_array()
             .unwrap()
             .len(),
-        4
+        5
     );
     w.ok(&["ticket", "undo", &undo_merge]);
     let all = json(&w, &["tickets", "--all", "--json"]);
     assert_eq!(
         ticket_with(&all, "x@other.example")["message_ids"],
-        serde_json::json!(["x@other.example"])
+        serde_json::json!(["x@other.example", "y@acme.example"])
     );
     w.ok(&["ticket", "split", "c@client.example"]);
     let all = json(&w, &["tickets", "--all", "--json"]);

@@ -59,6 +59,9 @@ enum Command {
     /// Who you are (the actor of your changes).
     #[command(subcommand)]
     Me(tickets::MeCommand),
+    /// Team settings, shared by every teammate's machine.
+    #[command(subcommand)]
+    Team(tickets::TeamCommand),
     /// Rebuild everything derived (tickets) from the raw mail, sync state and the op log.
     Reindex {
         #[arg(long)]
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tickets(args) => tickets::list(&mut engine, args),
         Command::Ticket(cmd) => tickets::run(&mut engine, cmd),
         Command::Me(cmd) => tickets::me(&mut engine, cmd),
+        Command::Team(cmd) => tickets::team(&mut engine, cmd),
         Command::Reindex { json } => tickets::reindex(&mut engine, json),
     }
 }

@@ -112,6 +112,15 @@ pub enum MeCommand {
     Show,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum TeamCommand {
+    /// Change a setting: reply_makes_pending true|false (a team reply makes an open ticket
+    /// pending; default true).
+    Set { name: String, value: String },
+    /// Print the settings in force.
+    Show,
+}
+
 fn parse_view(s: &str) -> std::result::Result<View, String> {
     View::parse(s).ok_or_else(|| {
         let names: Vec<&str> = View::ALL.iter().map(|v| v.name()).collect();
@@ -471,6 +480,27 @@ pub fn me(engine: &mut Engine, cmd: MeCommand) -> Result<ExitCode> {
             Some(m) => println!("{} <{}>", m.name, m.email),
             None => println!("Not set; run: siphon me set --name NAME --email ADDRESS"),
         },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn team(engine: &mut Engine, cmd: TeamCommand) -> Result<ExitCode> {
+    match cmd {
+        TeamCommand::Set { name, value } => {
+            engine.setting_set(&name, &value)?;
+            println!("{name} = {}", value.trim());
+        }
+        TeamCommand::Show => {
+            let s = engine.settings()?;
+            println!("reply_makes_pending = {}", s.reply_makes_pending);
+            match s.archive_before {
+                Some(t) => println!(
+                    "archive_before = {} (conversations quiet since then arrived closed)",
+                    siphon::engine::rfc3339(t)
+                ),
+                None => println!("archive_before = (not yet: set by the first sync)"),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -844,6 +844,41 @@ impl Engine {
         self.after_structural(&op)
     }
 
+    /// Changes a team setting (an op, so every teammate's machine applies it alike); the tickets
+    /// are rebuilt, since a setting can change any of them.
+    pub fn setting_set(&mut self, name: &str, value: &str) -> Result<()> {
+        let value = value.trim();
+        match name {
+            assemble::REPLY_MAKES_PENDING if value == "true" || value == "false" => {}
+            assemble::REPLY_MAKES_PENDING => {
+                return Err(Error::Usage(format!(
+                    "{name} is true or false, not \"{value}\""
+                )));
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "no team setting \"{name}\"; settings: {}",
+                    assemble::REPLY_MAKES_PENDING
+                )));
+            }
+        }
+        let actor = self.actor()?;
+        let op = self.op(
+            Target::Setting(name.to_string()),
+            &actor,
+            Change::Setting {
+                value: value.to_string(),
+            },
+        )?;
+        self.record(vec![op])?;
+        self.refresh_tickets()
+    }
+
+    /// The team settings in force.
+    pub fn settings(&mut self) -> Result<Settings> {
+        Ok(Settings::from_ops(&self.ops()?))
+    }
+
     /// The index's shortest view of every ticket, for `tickets --all`.
     pub fn ticket_views(&mut self, q: &Query) -> Result<Vec<TicketView>> {
         Ok(self.tickets(q)?.iter().map(TicketView::from).collect())
