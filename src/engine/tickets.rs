@@ -28,6 +28,7 @@ pub(super) struct TicketState {
     ops: Option<Vec<Op>>,
     clock: Option<Clock>,
     catalog: Option<Catalog>,
+    index: Option<Index>,
 }
 
 /// A ticket as the CLI and the app show it: times as RFC 3339 UTC, ids without angle brackets.
@@ -195,7 +196,15 @@ fn team_of(config: &Config, ops: &[Op]) -> Team {
             .filter(|o| !matches!(o.target, Target::Setting(_)))
             .map(|o| o.actor.to_ascii_lowercase()),
     );
+    // The team's domains come from its accounts and its person, not from op actors.
+    let own: Vec<String> = config
+        .accounts
+        .iter()
+        .flat_map(|a| a.addresses())
+        .chain(config.me.iter().map(|m| m.email.to_ascii_lowercase()))
+        .collect();
     Team {
+        domains: Team::domains_of(&own),
         addresses,
         settings: Settings::from_ops(ops),
     }
@@ -210,7 +219,8 @@ fn fingerprint(team: &Team, config: &Config) -> [u8; 32] {
         h.update(a.as_bytes());
         h.update(b"\0");
     }
-    h.update(format!("{:?}", team.settings).as_bytes());
+    let domains: BTreeSet<&String> = team.domains.iter().collect();
+    h.update(format!("{domains:?} {:?}", team.settings).as_bytes());
     for a in &config.accounts {
         h.update(a.name.as_bytes());
         h.update(format!("{:?}", a.folders).as_bytes());
@@ -253,8 +263,16 @@ impl MailMaker<'_> {
 }
 
 impl Engine {
+    /// The ticket index, read once per process (after the data dir is ours).
     fn index(&mut self) -> Result<Index> {
-        Ok(Index::new(self.store()?.tickets_tree()?))
+        self.store()?;
+        if self.tickets.index.is_none() {
+            self.tickets.index = Some(Index::open(&self.paths.data_dir));
+        }
+        self.tickets
+            .index
+            .clone()
+            .ok_or_else(|| Error::Usage("no ticket index".into()))
     }
 
     fn ops(&mut self) -> Result<Vec<Op>> {
@@ -375,7 +393,8 @@ impl Engine {
         let config = self.config()?;
         let ops = self.ops()?;
         let team = team_of(&config, &ops);
-        let pending = store.unthreaded()?;
+        // Everything stored up to here is in this rebuild; what arrives meanwhile is threaded next.
+        let upto = store.stored_upto()?;
         let maker = self.maker(&team, &config)?;
         let mut mail: Vec<Mail> = store.rows_with(|r| Some(maker.make(&r)))?;
         assemble::canonical_order(&mut mail);
@@ -383,8 +402,7 @@ impl Engine {
         let n = tickets.len();
         let index = self.index()?;
         index.load(tickets, &fingerprint(&team, &config))?;
-        store.sync_all()?;
-        store.mark_threaded(&pending)?;
+        store.mark_threaded(upto)?;
         // The catalog is made again when new mail needs it.
         self.tickets.catalog = None;
         Ok(Rebuilt {
@@ -411,7 +429,7 @@ impl Engine {
             return Ok(());
         }
         if store.has_unthreaded()? {
-            let pending = store.unthreaded()?;
+            let (pending, upto) = store.unthreaded()?;
             let maker = self.maker(&team, &config)?;
             let seeds: Vec<usize> = match self.tickets.catalog.as_mut() {
                 Some(cat) => {
@@ -427,8 +445,7 @@ impl Engine {
                 }
             };
             self.rethread(&index, seeds, &ops, &team)?;
-            store.sync_all()?;
-            store.mark_threaded(&pending)?;
+            store.mark_threaded(upto)?;
         }
         let due = index.due(now())?;
         if !due.is_empty() {
@@ -483,8 +500,10 @@ impl Engine {
         let store = self.store()?;
         let maker = self.maker(team, config)?;
         let mut out = Vec::new();
+        let mut replaced = Vec::new();
         for fid in full_ids {
             let Some(old) = index.get(fid)? else { continue };
+            replaced.push(fid.clone());
             let mail: Vec<Mail> = store
                 .rows_for(&old.hashes)?
                 .iter()
@@ -499,10 +518,9 @@ impl Engine {
                 members: (0..mail.len()).collect(),
                 root: old.root.clone(),
             };
-            let built = build::build(&mail, &[conv], ops, team, now());
-            index.replace(std::slice::from_ref(fid), built.clone())?;
-            out.extend(built);
+            out.extend(build::build(&mail, &[conv], ops, team, now()));
         }
+        index.replace(&replaced, out.clone())?;
         Ok(out)
     }
 

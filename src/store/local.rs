@@ -108,38 +108,70 @@ impl Store {
         Ok(out)
     }
 
-    /// Messages stored but not yet threaded into tickets (the journal `d`).
-    pub fn unthreaded(&self) -> Result<Vec<Hash>> {
-        self.db
-            .scan_prefix(b"d")
-            .keys()
-            .map(|k| {
-                let k = k.map_err(|e| self.db_err(e))?;
-                hash_of(&k).ok_or_else(|| Error::Corrupt {
-                    key: String::from_utf8_lossy(&k).into_owned(),
-                    reason: "short journal key".into(),
-                })
-            })
-            .collect()
+    /// Where the packs end now (pack number, committed offset): a point in the order messages
+    /// were stored.
+    pub fn stored_upto(&self) -> Result<(u32, u64)> {
+        let pack = self
+            .db
+            .get(b"P")
+            .map_err(|e| self.db_err(e))?
+            .map(|v| super::read_u32(&v))
+            .unwrap_or(1);
+        Ok((pack, self.pack_end(pack)?))
+    }
+
+    fn pack_end(&self, pack: u32) -> Result<u64> {
+        Ok(self
+            .db
+            .get(super::pack_key(pack))
+            .map_err(|e| self.db_err(e))?
+            .map(|v| super::read_u64(&v))
+            .unwrap_or(0))
+    }
+
+    /// How far the tickets have taken in the stored messages (key `t`).
+    fn threaded_upto(&self) -> Result<(u32, u64)> {
+        Ok(match self.db.get(b"t").map_err(|e| self.db_err(e))? {
+            Some(v) if v.len() == 12 => (super::read_u32(&v[..4]), super::read_u64(&v[4..])),
+            _ => (1, 0),
+        })
+    }
+
+    /// Messages stored since the tickets were last brought up to date, in the order they were
+    /// stored, and the point they run to (for [`Store::mark_threaded`]).
+    pub fn unthreaded(&self) -> Result<(Vec<Hash>, (u32, u64))> {
+        let (from_pack, from) = self.threaded_upto()?;
+        let upto = self.stored_upto()?;
+        let mut out = Vec::new();
+        for pack in from_pack..=upto.0 {
+            let start = if pack == from_pack { from } else { 0 };
+            let end = if pack == upto.0 {
+                upto.1
+            } else {
+                self.pack_end(pack)?
+            };
+            if start < end {
+                out.extend(
+                    self.reader
+                        .hashes_between(pack, start, end)
+                        .map_err(|e| self.pack_err(e))?,
+                );
+            }
+        }
+        Ok((out, upto))
     }
 
     /// Whether any message waits to be threaded.
     pub fn has_unthreaded(&self) -> Result<bool> {
-        Ok(self
-            .db
-            .scan_prefix(b"d")
-            .next()
-            .transpose()
-            .map_err(|e| self.db_err(e))?
-            .is_some())
+        Ok(self.threaded_upto()? != self.stored_upto()?)
     }
 
-    /// Takes messages off the journal once their tickets are written (and flushed).
-    pub fn mark_threaded(&self, hashes: &[Hash]) -> Result<()> {
+    /// Records that the tickets now hold every message stored up to `upto`.
+    pub fn mark_threaded(&self, upto: (u32, u64)) -> Result<()> {
+        let mut v = upto.0.to_be_bytes().to_vec();
+        v.extend_from_slice(&upto.1.to_be_bytes());
         let mut batch = sled::Batch::default();
-        for h in hashes {
-            batch.remove(tagged(b'd', h));
-        }
+        batch.insert(b"t", v);
         self.commit(batch)
     }
 
@@ -220,15 +252,5 @@ impl Store {
             }
         }
         self.commit(batch)
-    }
-
-    /// The tree of derived ticket data (see [`crate::ticket::index`]); rebuilt from the rest.
-    pub fn tickets_tree(&self) -> Result<sled::Tree> {
-        self.db.open_tree("tickets").map_err(|e| self.db_err(e))
-    }
-
-    /// Makes everything committed so far durable, across trees.
-    pub fn sync_all(&self) -> Result<()> {
-        self.flush()
     }
 }

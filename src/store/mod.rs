@@ -19,16 +19,17 @@
 //!                                      the Message-ID (several messages may share an id)
 //! "l" folder_id:u32 uid:u32            Location { hash, flags }
 //! "b" hash                             () — messages the parser could not read (kept raw all the same)
-//! "d" hash                             () — journal: stored, not yet threaded into tickets; written
-//!                                      in the ingest batch, removed once the tickets are written
 //! "n"                                  this machine's HLC node id, u64 BE, made once
 //! "o" wall_ms:u64 counter:u32 node:u64 id   an op (JSON, see `ticket::op`): the team's decisions
 //! "r" hash                             () — read by the person using this machine (never synced)
+//! "t"                                  pack:u32 offset:u64 — the tickets hold every message stored
+//!                                      before this point of the packs (later ones are threaded
+//!                                      next, found by reading the pack entries' headers)
 //! ```
 //!
-//! A second tree, `tickets`, holds what is derived from mail and ops (tickets and their view
-//! indexes, see `ticket::index`); `siphon reindex` drops and rebuilds it. Everything in the
-//! default tree is either the truth (the op log, read state) or sync state.
+//! What is derived from mail and ops (tickets and their view lists) is not in sled but in one
+//! file beside it (see `ticket::index`); `siphon reindex` rebuilds it. Everything here is either
+//! the truth (mail, the op log, read state) or sync state.
 //!
 //! Crash-safe order: blobs are appended and fsynced first, then one sled batch commits the messages'
 //! index entries, the locations, the pack's new end and the folder's sync state together. sled makes
@@ -90,8 +91,12 @@ pub enum Error {
     Schema { dir: PathBuf, found: u32 },
     #[error("corrupt record under key {key:?}: {reason}")]
     Corrupt { key: String, reason: String },
-    #[error("ticket index error: {0}")]
-    Derived(#[source] sled::Error),
+    #[error("cannot write the ticket index {path}: {source}")]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("no message with Message-ID <{0}> in the store")]
     NoSuchMessage(String),
 }
@@ -465,7 +470,6 @@ impl Store {
                     .append(&item.hash, &record, &raw, &parsed.text)
                     .map_err(|e| self.pack_err(e))?;
                 batch.insert(&mid_key(&parsed.record.message_id, &item.hash), &[][..]);
-                batch.insert(&local_key(b'd', &item.hash), &[][..]);
                 if parsed.record.unparsed {
                     batch.insert(&bad_key(&item.hash), &[][..]);
                 }

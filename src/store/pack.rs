@@ -188,6 +188,30 @@ impl PackReader {
         }
     }
 
+    /// The content hashes of the entries in one pack between two offsets (entry boundaries), in
+    /// order: what was appended since a point.
+    pub fn hashes_between(&self, pack: u32, from: u64, to: u64) -> io::Result<Vec<[u8; 16]>> {
+        let file = self.file(pack)?;
+        let mut out = Vec::new();
+        let mut at = from;
+        let mut header = [0u8; HEADER_LEN];
+        while at < to {
+            read_exact_at(&file, &mut header, at)?;
+            if &header[..4] != MAGIC {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("pack {pack}: no entry at offset {at}"),
+                ));
+            }
+            let frame_len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+            let mut hash = [0u8; 16];
+            hash.copy_from_slice(&header[20..36]);
+            out.push(hash);
+            at += HEADER_LEN as u64 + u64::from(frame_len);
+        }
+        Ok(out)
+    }
+
     /// The encoded record, decompressed with a context kept across calls: for bulk reads.
     pub fn record_with(&self, dec: &mut RecordDecoder, blob: &BlobRef) -> io::Result<Vec<u8>> {
         use zstd::stream::raw::Operation;
@@ -208,21 +232,23 @@ impl PackReader {
         Ok(out)
     }
 
-    fn frame(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
-        let file = {
-            let mut files = self
-                .files
-                .lock()
-                .map_err(|_| io::Error::other("pack reader poisoned"))?;
-            match files.get(&blob.pack) {
-                Some(f) => f.clone(),
-                None => {
-                    let f = std::sync::Arc::new(File::open(pack_path(&self.dir, blob.pack))?);
-                    files.insert(blob.pack, f.clone());
-                    f
-                }
+    fn file(&self, pack: u32) -> io::Result<std::sync::Arc<File>> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| io::Error::other("pack reader poisoned"))?;
+        Ok(match files.get(&pack) {
+            Some(f) => f.clone(),
+            None => {
+                let f = std::sync::Arc::new(File::open(pack_path(&self.dir, pack))?);
+                files.insert(pack, f.clone());
+                f
             }
-        };
+        })
+    }
+
+    fn frame(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
+        let file = self.file(blob.pack)?;
         let mut frame = vec![0u8; blob.frame_len as usize];
         read_exact_at(&file, &mut frame, blob.offset)?;
         Ok(frame)
@@ -297,6 +323,13 @@ mod tests {
         assert_eq!(r.record(&a).unwrap(), b"rec-a");
         assert_eq!(r.blob(&b).unwrap().raw, b"Subject: b\r\n\r\n");
         assert_eq!(r.record(&b).unwrap(), b"");
+        let (_, end) = w.position();
+        assert_eq!(r.hashes_between(1, 0, end).unwrap(), vec![[1; 16], [2; 16]]);
+        assert_eq!(
+            r.hashes_between(1, b.offset - HEADER_LEN as u64, end)
+                .unwrap(),
+            vec![[2; 16]]
+        );
         let mut dec = RecordDecoder::new().unwrap();
         assert_eq!(r.record_with(&mut dec, &a).unwrap(), b"rec-a");
         assert_eq!(r.record_with(&mut dec, &b).unwrap(), b"");

@@ -94,7 +94,7 @@ pub fn mail_from_record(
         message_id: r.message_id.clone(),
         in_reply_to: r.in_reply_to.clone(),
         references: r.references.clone(),
-        team: in_sent || team.addresses.contains(&from),
+        team: in_sent || team.is_team(&from),
         automated: build::is_automated(
             &from,
             r.auto_submitted.as_deref(),
@@ -162,7 +162,7 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
             date: m.date,
             outsiders: std::iter::once(&m.from)
                 .chain(&m.to)
-                .filter(|a| !a.is_empty() && !team.addresses.contains(*a))
+                .filter(|a| !a.is_empty() && !team.is_team(a))
                 .cloned()
                 .collect(),
             // A message citing only itself (some clients do) carries no reference.

@@ -44,7 +44,28 @@ pub struct Mail {
 pub struct Team {
     /// Lower-cased addresses the team sends from and receives at.
     pub addresses: HashSet<String>,
+    /// The team's own mail domains (from its addresses, free-mail domains aside): a teammate's
+    /// personal address there is the team too.
+    pub domains: HashSet<String>,
     pub settings: Settings,
+}
+
+impl Team {
+    /// Whether a (lower-cased) address belongs to the team.
+    pub fn is_team(&self, address: &str) -> bool {
+        self.addresses.contains(address)
+            || crate::mail::organisation(address)
+                .is_some_and(|d| self.domains.contains(&d.to_ascii_lowercase()))
+    }
+
+    /// The team's domains, from its addresses (free-mail domains are nobody's).
+    pub fn domains_of<'a>(addresses: impl IntoIterator<Item = &'a String>) -> HashSet<String> {
+        addresses
+            .into_iter()
+            .filter_map(|a| crate::mail::organisation(a))
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
 }
 
 /// Displayed status, including the derived snooze.
@@ -234,7 +255,7 @@ fn build_one(
         .or_else(|| {
             msgs.iter()
                 .flat_map(|m| &m.to)
-                .find(|a| !team.addresses.contains(*a))
+                .find(|a| !team.is_team(a))
                 .cloned()
         });
     // Replay messages and status ops in time order (ops at their HLC wall time).

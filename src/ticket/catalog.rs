@@ -113,7 +113,7 @@ impl Catalog {
         let outsiders = |m: &Mail| -> Vec<String> {
             std::iter::once(&m.from)
                 .chain(&m.to)
-                .filter(|a| !a.is_empty() && !team.addresses.contains(*a))
+                .filter(|a| !a.is_empty() && !team.is_team(a))
                 .cloned()
                 .collect()
         };

@@ -1,27 +1,27 @@
-//! The ticket index: every ticket, and the orderings the views list them by, in the store's
-//! `tickets` tree. All of it is derived (from mail, the op log and read state) and is rebuilt
-//! whenever it is missing, incomplete or built for another team set-up.
+//! The ticket index: every ticket, and the posting lists the views read. All of it is derived
+//! (from mail, the op log and read state), so it lives outside sled, in one zstd-compressed file
+//! in the data dir (`tickets.idx`: magic, version, complete flag, the fingerprint of the team
+//! set-up it was built for, then the tickets). It is rewritten whole, atomically, after each
+//! change, and rebuilt whenever it is missing, unreadable or built for another set-up. sled
+//! would keep several times its live bytes on disk for the same lists.
 //!
-//! ```text
-//! "V"                                   version u32 BE, complete u8, fingerprint [u8; 32]
-//! "T" full_id                           Ticket (postcard)
-//! "L" sort field value 0x00 status      posting list: 24-byte entries (time key, full_id), sorted
-//! "w" until:u64 full_id                 () — snoozed tickets by wake time
-//! ```
-//!
-//! `sort` is `x` (last activity) or `y` (creation; kept for `*` and `n` only — a filtered view
-//! sorted by creation reads the field's activity list and sorts its matches). `field` is one byte: `*` every ticket, `n` not
-//! a ticket (automated mail), `a` assignee (empty value: unassigned), `k` kind, `p` priority, `t`
-//! tag, `c` customer, `o` organisation, `A` account. `status` is one byte in [`Shown`] order; the
-//! time key is big-endian and inverted so that newer sorts first. A view reads one list per
-//! status it shows and merges them: the first page costs a handful of reads, whatever the
-//! mailbox size. One value per list (not one key per entry) keeps sled small and a full rebuild
-//! fast; a change rewrites the lists of the tickets it touches, once per batch.
+//! In memory, each posting list is a sorted vector of 24-byte entries (time key, full id), keyed
+//! by `sort field value 0x00 status`. `sort` is `x` (last activity) or `y` (creation; kept for
+//! `*` and `n` only — a filtered view sorted by creation sorts its matches). `field` is one byte:
+//! `*` every ticket, `n` not a ticket (automated mail), `a` assignee (empty value: unassigned),
+//! `k` kind, `p` priority, `t` tag, `c` customer, `o` organisation, `A` account. `status` is one
+//! byte in [`Shown`] order; the time key is big-endian and inverted so that newer sorts first. A
+//! view merges one list per status it shows: the first page costs a few dozen steps, whatever
+//! the mailbox size.
 
 use serde::{Deserialize, Serialize};
 
 use super::build::{Shown, Ticket};
 use super::op::{Kind, Priority};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
 use crate::store::{Error, Result};
 
 /// Bumped when the derived layout changes; an index of another version is rebuilt.
@@ -205,8 +205,7 @@ fn newest_first(t: i64) -> [u8; 8] {
 type Entry = [u8; 24];
 
 fn list_key(sort: u8, field: u8, value: &str, status: Shown) -> Vec<u8> {
-    let mut k = Vec::with_capacity(5 + value.len());
-    k.push(b'L');
+    let mut k = Vec::with_capacity(4 + value.len());
     k.push(sort);
     k.push(field);
     k.extend(value.bytes().filter(|b| *b != 0));
@@ -249,81 +248,33 @@ fn memberships(t: &Ticket) -> Vec<(Vec<u8>, Entry)> {
     out
 }
 
-/// Pending changes to posting lists, applied once per list.
-#[derive(Default)]
-struct ListEdits {
-    lists: std::collections::BTreeMap<Vec<u8>, (Vec<Entry>, std::collections::HashSet<Entry>)>,
+/// The full ids just before and after `fid` among the tickets.
+fn neighbours(tickets: &BTreeMap<String, Ticket>, fid: &str) -> [Option<String>; 2] {
+    use std::ops::Bound::{Excluded, Unbounded};
+    let key = fid.to_string();
+    let prev = tickets
+        .range::<String, _>((Unbounded, Excluded(&key)))
+        .next_back()
+        .map(|(k, _)| k.clone());
+    let next = tickets
+        .range::<String, _>((Excluded(&key), Unbounded))
+        .next()
+        .map(|(k, _)| k.clone());
+    [prev, next]
 }
 
-impl ListEdits {
-    fn add(&mut self, t: &Ticket) {
-        for (k, e) in memberships(t) {
-            self.lists.entry(k).or_default().0.push(e);
-        }
-    }
+/// The file the index lives in, inside the data dir.
+pub const FILE: &str = "tickets.idx";
+const MAGIC: &[u8; 4] = b"STIX";
 
-    fn remove(&mut self, t: &Ticket) {
-        for (k, e) in memberships(t) {
-            self.lists.entry(k).or_default().1.insert(e);
-        }
-    }
-
-    /// Writes the edited lists into `batch`, reading their current values from `tree` (unless
-    /// `fresh`: a rebuild starts from nothing).
-    fn write(self, tree: &sled::Tree, batch: &mut sled::Batch, fresh: bool) -> Result<()> {
-        for (key, (adds, removes)) in self.lists {
-            let mut entries: Vec<Entry> = Vec::new();
-            if !fresh && let Some(cur) = tree.get(&key).map_err(db)? {
-                entries.extend(
-                    cur.chunks_exact(24)
-                        .filter_map(|c| <Entry>::try_from(c).ok())
-                        .filter(|e| !removes.contains(e)),
-                );
-            }
-            // An entry both removed and added (a ticket rewritten in place) stays.
-            entries.extend(adds);
-            entries.sort_unstable();
-            entries.dedup();
-            if entries.is_empty() {
-                batch.remove(key);
-            } else {
-                batch.insert(key, entries.concat());
-            }
-        }
-        Ok(())
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
-fn tkey(full_id: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(17);
-    k.push(b'T');
-    k.extend_from_slice(full_id.as_bytes());
-    k
-}
-
-fn wkey(until: i64, full_id: &str) -> Vec<u8> {
-    let mut k = vec![b'w'];
-    k.extend_from_slice(&((until as u64) ^ (1 << 63)).to_be_bytes());
-    k.extend_from_slice(full_id.as_bytes());
-    k
-}
-
-fn encode(t: &Ticket) -> Vec<u8> {
-    postcard::to_stdvec(t).unwrap_or_default()
-}
-
-fn decode(key: &[u8], v: &[u8]) -> Result<Ticket> {
-    postcard::from_bytes(v).map_err(|e| Error::Corrupt {
-        key: String::from_utf8_lossy(key).into_owned(),
-        reason: e.to_string(),
-    })
-}
-
-fn db(e: sled::Error) -> Error {
-    Error::Derived(e)
-}
-
-/// The state recorded in `V`.
+/// What a saved index was built for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Built {
     pub version: u32,
@@ -331,152 +282,351 @@ pub struct Built {
     pub fingerprint: [u8; 32],
 }
 
-/// The ticket index over a sled tree.
+/// The saved form, readable without decoding every ticket: listing a page decodes only the
+/// tickets on it.
+#[derive(Default, Serialize, Deserialize)]
+struct Frozen {
+    /// Postcard-encoded tickets back to back, in full-id order.
+    rows: Vec<u8>,
+    /// (full id, start, length) of each row, in full-id order.
+    at: Vec<(String, u32, u32)>,
+    /// (list key, entries) in key order; the entries are 24 bytes each, sorted.
+    lists: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Snoozed tickets: (until, full id).
+    wakes: Vec<(i64, String)>,
+}
+
+impl Frozen {
+    fn row(&self, i: usize) -> Result<Ticket> {
+        let (fid, start, len) = &self.at[i];
+        let bytes = self
+            .rows
+            .get(*start as usize..(*start + *len) as usize)
+            .unwrap_or_default();
+        postcard::from_bytes(bytes).map_err(|e| Error::Corrupt {
+            key: format!("ticket {fid}"),
+            reason: e.to_string(),
+        })
+    }
+
+    fn find(&self, fid: &str) -> Option<usize> {
+        self.at
+            .binary_search_by(|(k, _, _)| k.as_str().cmp(fid))
+            .ok()
+    }
+
+    fn list(&self, key: &[u8]) -> Option<&[u8]> {
+        self.lists
+            .binary_search_by(|(k, _)| k.as_slice().cmp(key))
+            .ok()
+            .map(|i| self.lists[i].1.as_slice())
+    }
+}
+
+/// The working form, for changes.
+#[derive(Default)]
+struct Thawed {
+    tickets: BTreeMap<String, Ticket>,
+    lists: HashMap<Vec<u8>, Vec<Entry>>,
+}
+
+impl Thawed {
+    fn new(tickets: BTreeMap<String, Ticket>) -> Thawed {
+        let mut lists: HashMap<Vec<u8>, Vec<Entry>> = HashMap::new();
+        for t in tickets.values() {
+            for (k, e) in memberships(t) {
+                lists.entry(k).or_default().push(e);
+            }
+        }
+        for l in lists.values_mut() {
+            l.sort_unstable();
+        }
+        Thawed { tickets, lists }
+    }
+
+    fn unlist(&mut self, t: &Ticket) {
+        for (k, e) in memberships(t) {
+            if let Some(l) = self.lists.get_mut(&k)
+                && let Ok(i) = l.binary_search(&e)
+            {
+                l.remove(i);
+            }
+        }
+    }
+
+    fn enlist(&mut self, t: &Ticket) {
+        for (k, e) in memberships(t) {
+            let l = self.lists.entry(k).or_default();
+            if let Err(i) = l.binary_search(&e) {
+                l.insert(i, e);
+            }
+        }
+    }
+
+    fn freeze(&self) -> Result<Frozen> {
+        let mut f = Frozen::default();
+        for (fid, t) in &self.tickets {
+            let row = postcard::to_stdvec(t).map_err(|e| Error::Corrupt {
+                key: format!("ticket {fid}"),
+                reason: e.to_string(),
+            })?;
+            f.at.push((fid.clone(), f.rows.len() as u32, row.len() as u32));
+            f.rows.extend_from_slice(&row);
+            if t.status == Shown::Snoozed
+                && let Some(until) = t.snoozed_until
+            {
+                f.wakes.push((until, fid.clone()));
+            }
+        }
+        let mut lists: Vec<(Vec<u8>, Vec<u8>)> = self
+            .lists
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.concat()))
+            .collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        f.lists = lists;
+        Ok(f)
+    }
+}
+
+/// The index in memory: as read (frozen) until something changes it (thawed).
+#[derive(Default)]
+enum Data {
+    #[default]
+    Empty,
+    Frozen(Built, Frozen),
+    Thawed(Built, Thawed),
+}
+
+impl Data {
+    fn built(&self) -> Option<&Built> {
+        match self {
+            Data::Empty => None,
+            Data::Frozen(b, _) | Data::Thawed(b, _) => Some(b),
+        }
+    }
+
+    /// The working form (decoding every ticket if it was frozen).
+    fn thaw(&mut self) -> Result<&mut Thawed> {
+        if let Data::Frozen(b, f) = self {
+            let mut tickets = BTreeMap::new();
+            for i in 0..f.at.len() {
+                let t = f.row(i)?;
+                tickets.insert(t.full_id.clone(), t);
+            }
+            *self = Data::Thawed(b.clone(), Thawed::new(tickets));
+        }
+        if let Data::Empty = self {
+            *self = Data::Thawed(
+                Built {
+                    version: INDEX_VERSION,
+                    complete: false,
+                    fingerprint: [0; 32],
+                },
+                Thawed::default(),
+            );
+        }
+        match self {
+            Data::Thawed(_, t) => Ok(t),
+            _ => Err(Error::Corrupt {
+                key: "ticket index".into(),
+                reason: "not thawed".into(),
+            }),
+        }
+    }
+
+    fn get(&self, fid: &str) -> Result<Option<Ticket>> {
+        match self {
+            Data::Empty => Ok(None),
+            Data::Frozen(_, f) => f.find(fid).map(|i| f.row(i)).transpose(),
+            Data::Thawed(_, t) => Ok(t.tickets.get(fid).cloned()),
+        }
+    }
+
+    fn ids(&self) -> Vec<&str> {
+        match self {
+            Data::Empty => Vec::new(),
+            Data::Frozen(_, f) => f.at.iter().map(|(k, _, _)| k.as_str()).collect(),
+            Data::Thawed(_, t) => t.tickets.keys().map(String::as_str).collect(),
+        }
+    }
+
+    fn every(&self) -> Result<Vec<Ticket>> {
+        match self {
+            Data::Empty => Ok(Vec::new()),
+            Data::Frozen(_, f) => (0..f.at.len()).map(|i| f.row(i)).collect(),
+            Data::Thawed(_, t) => Ok(t.tickets.values().cloned().collect()),
+        }
+    }
+
+    /// A posting list's entries (24 bytes each).
+    fn list(&self, key: &[u8]) -> Option<&[u8]> {
+        match self {
+            Data::Empty => None,
+            Data::Frozen(_, f) => f.list(key),
+            Data::Thawed(_, t) => t.lists.get(key).map(|v| v.as_flattened()),
+        }
+    }
+}
+
+/// The ticket index: a file in the data dir, held in memory while the workspace is open.
+/// Cheap to clone (shared).
+#[derive(Clone)]
 pub struct Index {
-    tree: sled::Tree,
+    path: PathBuf,
+    data: Arc<Mutex<Data>>,
 }
 
 impl Index {
-    pub fn new(tree: sled::Tree) -> Index {
-        Index { tree }
-    }
-
-    pub fn built(&self) -> Result<Option<Built>> {
-        let Some(v) = self.tree.get(b"V").map_err(db)? else {
-            return Ok(None);
-        };
-        if v.len() != 37 {
-            return Ok(None);
+    /// Reads the index of a data dir. A missing, unreadable or foreign file is an empty index
+    /// that says it needs a rebuild.
+    pub fn open(dir: &Path) -> Index {
+        let path = dir.join(FILE);
+        let data = Self::read(&path).unwrap_or_default();
+        Index {
+            path,
+            data: Arc::new(Mutex::new(data)),
         }
-        let mut fingerprint = [0u8; 32];
-        fingerprint.copy_from_slice(&v[5..37]);
-        Ok(Some(Built {
-            version: u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
-            complete: v[4] == 1,
-            fingerprint,
-        }))
     }
 
-    fn mark(&self, complete: bool, fingerprint: &[u8; 32]) -> Result<()> {
-        let mut v = INDEX_VERSION.to_be_bytes().to_vec();
-        v.push(u8::from(complete));
-        v.extend_from_slice(fingerprint);
-        self.tree.insert(b"V", v).map_err(db)?;
-        self.tree.flush().map_err(db)?;
+    fn read(path: &Path) -> Option<Data> {
+        let bytes = std::fs::read(path).ok()?;
+        if bytes.len() < 41 || &bytes[..4] != MAGIC {
+            return None;
+        }
+        let version = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+        let complete = bytes[8] == 1;
+        let mut fingerprint = [0u8; 32];
+        fingerprint.copy_from_slice(&bytes[9..41]);
+        let body = zstd::bulk::decompress(&bytes[41..], 1 << 30).ok()?;
+        let frozen: Frozen = postcard::from_bytes(&body).ok()?;
+        let built = Built {
+            version,
+            complete,
+            fingerprint,
+        };
+        Some(Data::Frozen(built, frozen))
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Data>> {
+        self.data.lock().map_err(|_| Error::Corrupt {
+            key: "ticket index".into(),
+            reason: "a thread panicked while changing it".into(),
+        })
+    }
+
+    /// Writes the whole index: a temporary file, fsynced, renamed over the old one — so a
+    /// crash leaves the old index or the new, never half of one.
+    fn save(&self, data: &Data) -> Result<()> {
+        let Data::Thawed(built, thawed) = data else {
+            return Ok(());
+        };
+        let body = postcard::to_stdvec(&thawed.freeze()?).map_err(|e| Error::Corrupt {
+            key: "ticket index".into(),
+            reason: e.to_string(),
+        })?;
+        let packed = zstd::bulk::compress(&body, 1).map_err(|e| io(&self.path, e))?;
+        let mut out = Vec::with_capacity(41 + packed.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&built.version.to_be_bytes());
+        out.push(u8::from(built.complete));
+        out.extend_from_slice(&built.fingerprint);
+        out.extend_from_slice(&packed);
+        let tmp = self.path.with_extension("idx.tmp");
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+            f.write_all(&out).map_err(|e| io(&tmp, e))?;
+            f.sync_all().map_err(|e| io(&tmp, e))?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(|e| io(&self.path, e))?;
+        if let Some(dir) = self.path.parent()
+            && let Ok(d) = std::fs::File::open(dir)
+        {
+            // Makes the rename durable where the platform allows syncing a directory.
+            let _ = d.sync_all();
+        }
         Ok(())
     }
 
-    /// Replaces everything with `tickets` (a full rebuild). Marked incomplete until the end, so
-    /// an interrupted rebuild is redone at the next start.
-    pub fn load(&self, mut tickets: Vec<Ticket>, fingerprint: &[u8; 32]) -> Result<()> {
-        self.mark(false, fingerprint)?;
-        self.tree.clear().map_err(db)?;
-        self.mark(false, fingerprint)?;
+    pub fn built(&self) -> Result<Option<Built>> {
+        Ok(self.lock()?.built().cloned())
+    }
+
+    /// Replaces everything with `tickets` (a full rebuild) and saves it.
+    pub fn load(&self, tickets: Vec<Ticket>, fingerprint: &[u8; 32]) -> Result<()> {
+        let mut d = self.lock()?;
+        let mut tickets = tickets;
         tickets.sort_by(|a, b| a.full_id.cmp(&b.full_id));
         let full: Vec<&str> = tickets.iter().map(|t| t.full_id.as_str()).collect();
         let ids = super::build::short_ids(&full);
         for (t, id) in tickets.iter_mut().zip(ids) {
             t.id = id;
         }
-        // In slices: the marker, not one batch, makes the rebuild all-or-nothing.
-        let mut lists = ListEdits::default();
-        for part in tickets.chunks(4_096) {
-            let mut batch = sled::Batch::default();
-            for t in part {
-                put(&mut batch, t);
-                lists.add(t);
-            }
-            self.tree.apply_batch(batch).map_err(db)?;
-        }
-        let mut batch = sled::Batch::default();
-        lists.write(&self.tree, &mut batch, true)?;
-        self.tree.apply_batch(batch).map_err(db)?;
-        self.mark(true, fingerprint)
-    }
-
-    /// Replaces the tickets named in `removed` by `added` (an incremental update), and
-    /// lengthens or shortens the displayed ids around them.
-    pub fn replace(&self, removed: &[String], added: Vec<Ticket>) -> Result<()> {
-        let mut batch = sled::Batch::default();
-        let mut lists = ListEdits::default();
-        for fid in removed {
-            if let Some(old) = self.get(fid)? {
-                take(&mut batch, &old);
-                lists.remove(&old);
-            }
-        }
-        for t in &added {
-            put(&mut batch, t);
-            lists.add(t);
-        }
-        lists.write(&self.tree, &mut batch, false)?;
-        self.tree.apply_batch(batch).map_err(db)?;
-        // Displayed ids: the changed tickets and their neighbours in full-id order.
-        let mut touched: Vec<String> = Vec::new();
-        for fid in removed.iter().chain(added.iter().map(|t| &t.full_id)) {
-            touched.extend(self.neighbours(fid)?.into_iter().flatten());
-            touched.push(fid.clone());
-        }
-        touched.sort();
-        touched.dedup();
-        let mut batch = sled::Batch::default();
-        for fid in touched {
-            let Some(mut t) = self.get(&fid)? else {
-                continue;
-            };
-            let [prev, next] = self.neighbours(&fid)?;
-            let id = super::build::short_id(&fid, prev.as_deref(), next.as_deref());
-            if id != t.id {
-                t.id = id;
-                batch.insert(tkey(&fid), encode(&t));
-            }
-        }
-        self.tree.apply_batch(batch).map_err(db)?;
-        Ok(())
-    }
-
-    fn neighbours(&self, fid: &str) -> Result<[Option<String>; 2]> {
-        let key = tkey(fid);
-        let full = |k: sled::IVec| -> Option<String> {
-            (k.first() == Some(&b'T')).then(|| String::from_utf8_lossy(&k[1..]).into_owned())
+        let built = Built {
+            version: INDEX_VERSION,
+            complete: true,
+            fingerprint: *fingerprint,
         };
-        let prev = self
-            .tree
-            .range(&b"T"[..]..key.as_slice())
-            .keys()
-            .next_back()
-            .transpose()
-            .map_err(db)?
-            .and_then(full);
-        let mut after = key.clone();
-        after.push(0);
-        let next = self
-            .tree
-            .range(after..)
-            .keys()
-            .next()
-            .transpose()
-            .map_err(db)?
-            .and_then(full);
-        Ok([prev, next])
+        let map = tickets
+            .into_iter()
+            .map(|t| (t.full_id.clone(), t))
+            .collect();
+        *d = Data::Thawed(built, Thawed::new(map));
+        self.save(&d)
+    }
+
+    /// Replaces the tickets named in `removed` by `added` (an incremental update), lengthens or
+    /// shortens the displayed ids around them, and saves.
+    pub fn replace(&self, removed: &[String], added: Vec<Ticket>) -> Result<()> {
+        let mut d = self.lock()?;
+        let w = d.thaw()?;
+        let mut touched: Vec<String> = Vec::new();
+        for fid in removed {
+            if let Some(old) = w.tickets.remove(fid) {
+                w.unlist(&old);
+                touched.push(fid.clone());
+            }
+        }
+        for t in added {
+            if let Some(old) = w.tickets.remove(&t.full_id) {
+                w.unlist(&old);
+            }
+            touched.push(t.full_id.clone());
+            w.enlist(&t);
+            w.tickets.insert(t.full_id.clone(), t);
+        }
+        // Displayed ids: the changed tickets and their neighbours in full-id order.
+        let mut around: Vec<String> = Vec::new();
+        for fid in &touched {
+            let [prev, next] = neighbours(&w.tickets, fid);
+            around.extend(prev);
+            around.extend(next);
+            around.push(fid.clone());
+        }
+        around.sort();
+        around.dedup();
+        for fid in around {
+            let [prev, next] = neighbours(&w.tickets, &fid);
+            let id = super::build::short_id(&fid, prev.as_deref(), next.as_deref());
+            if let Some(t) = w.tickets.get_mut(&fid) {
+                t.id = id;
+            }
+        }
+        self.save(&d)
     }
 
     pub fn get(&self, full_id: &str) -> Result<Option<Ticket>> {
-        let k = tkey(full_id);
-        match self.tree.get(&k).map_err(db)? {
-            Some(v) => Ok(Some(decode(&k, &v)?)),
-            None => Ok(None),
-        }
+        self.lock()?.get(full_id)
     }
 
-    /// Which ticket holds each message (read from the tickets; for rethreading).
-    pub fn holders(&self) -> Result<std::collections::HashMap<[u8; 16], String>> {
-        let mut out = std::collections::HashMap::new();
-        for kv in self.tree.scan_prefix(b"T") {
-            let (k, v) = kv.map_err(db)?;
-            let t = decode(&k, &v)?;
-            for h in t.hashes {
-                out.insert(h, t.full_id.clone());
+    /// Which ticket holds each message (for rethreading and lookups by Message-ID).
+    pub fn holders(&self) -> Result<HashMap<[u8; 16], String>> {
+        let mut out = HashMap::new();
+        for t in self.lock()?.every()? {
+            for h in &t.hashes {
+                out.insert(*h, t.full_id.clone());
             }
         }
         Ok(out)
@@ -484,39 +634,40 @@ impl Index {
 
     /// Full ids starting with `prefix` (a displayed id, or a longer prefix of the full id).
     pub fn with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
-        self.tree
-            .scan_prefix(tkey(&prefix.to_ascii_lowercase()))
-            .keys()
-            .map(|k| {
-                let k = k.map_err(db)?;
-                Ok(String::from_utf8_lossy(&k[1..]).into_owned())
-            })
-            .collect()
+        let prefix = prefix.to_ascii_lowercase();
+        let d = self.lock()?;
+        let ids = d.ids();
+        let from = ids.partition_point(|k| *k < prefix.as_str());
+        Ok(ids[from..]
+            .iter()
+            .take_while(|k| k.starts_with(&prefix))
+            .map(|k| k.to_string())
+            .collect())
     }
 
     /// Snoozed tickets whose time has come.
     pub fn due(&self, now: i64) -> Result<Vec<String>> {
-        let end = wkey(now, "\u{7f}");
-        self.tree
-            .range(&b"w"[..]..end.as_slice())
-            .keys()
-            .map(|k| {
-                let k = k.map_err(db)?;
-                Ok(String::from_utf8_lossy(k.get(9..).unwrap_or_default()).into_owned())
-            })
-            .collect()
+        let d = self.lock()?;
+        Ok(match &*d {
+            Data::Empty => Vec::new(),
+            Data::Frozen(_, f) => f
+                .wakes
+                .iter()
+                .filter(|(until, _)| *until <= now)
+                .map(|(_, fid)| fid.clone())
+                .collect(),
+            Data::Thawed(_, t) => t
+                .tickets
+                .values()
+                .filter(|t| t.status == Shown::Snoozed && t.snoozed_until.is_some_and(|u| u <= now))
+                .map(|t| t.full_id.clone())
+                .collect(),
+        })
     }
 
     /// Every ticket, not-tickets included, newest first by the sort.
     pub fn all(&self, sort: Sort) -> Result<Vec<Ticket>> {
-        let mut out: Vec<Ticket> = self
-            .tree
-            .scan_prefix(b"T")
-            .map(|kv| {
-                let (k, v) = kv.map_err(db)?;
-                decode(&k, &v)
-            })
-            .collect::<Result<_>>()?;
+        let mut out = self.lock()?.every()?;
         let time = |t: &Ticket| match sort {
             Sort::Activity => t.last_activity,
             Sort::Created => t.created,
@@ -574,35 +725,27 @@ impl Index {
             // A field's list is kept by activity only: take every match, then sort.
             Sort::Created => (b'x', usize::MAX),
         };
-        // One range per status, merged by their sort keys.
         // One list per status, merged by entry (time key, then id).
-        let mut lists: Vec<sled::IVec> = Vec::new();
-        for &st in &statuses {
-            if let Some(v) = self
-                .tree
-                .get(list_key(tag, field, &value, st))
-                .map_err(db)?
-            {
-                lists.push(v);
-            }
-        }
+        let d = self.lock()?;
+        let lists: Vec<&[u8]> = statuses
+            .iter()
+            .filter_map(|&st| d.list(&list_key(tag, field, &value, st)))
+            .collect();
         let mut pos = vec![0usize; lists.len()];
         let mut out = Vec::new();
         while out.len() < limit {
             let mut best: Option<usize> = None;
             for (i, l) in lists.iter().enumerate() {
-                if pos[i] + 24 > l.len() {
-                    continue;
-                }
-                let here = &l[pos[i]..pos[i] + 24];
-                if best.is_none_or(|b| here < &lists[b][pos[b]..pos[b] + 24]) {
+                if pos[i] + 24 <= l.len()
+                    && best.is_none_or(|b| l[pos[i]..pos[i] + 24] < lists[b][pos[b]..pos[b] + 24])
+                {
                     best = Some(i);
                 }
             }
             let Some(b) = best else { break };
             let fid = entry_id(&lists[b][pos[b]..pos[b] + 24]);
             pos[b] += 24;
-            let Some(t) = self.get(&fid)? else { continue };
+            let Some(t) = d.get(&fid)? else { continue };
             let f = fields(&t);
             if rest.iter().all(|c| f.contains(c)) {
                 out.push(t);
@@ -620,23 +763,5 @@ impl Index {
         let mut q = q.clone();
         q.limit = None;
         Ok(self.list(&q, me)?.len())
-    }
-}
-
-/// Adds a ticket's row (and wake time) to a batch; its lists go through [`ListEdits`].
-fn put(batch: &mut sled::Batch, t: &Ticket) {
-    batch.insert(tkey(&t.full_id), encode(t));
-    if t.status == Shown::Snoozed
-        && let Some(until) = t.snoozed_until
-    {
-        batch.insert(wkey(until, &t.full_id), &[][..]);
-    }
-}
-
-/// Removes a ticket's row in a batch (a later `put` of the same key in the batch wins).
-fn take(batch: &mut sled::Batch, t: &Ticket) {
-    batch.remove(tkey(&t.full_id));
-    if let Some(until) = t.snoozed_until {
-        batch.remove(wkey(until, &t.full_id));
     }
 }

@@ -8,6 +8,7 @@ fn team() -> Team {
     Team {
         addresses: ["support@acme.example".to_string()].into_iter().collect(),
         settings: Settings::default(),
+        ..Team::default()
     }
 }
 
