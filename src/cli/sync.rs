@@ -62,6 +62,10 @@ pub fn sync(engine: &mut Engine, account: Option<&str>) -> Result<ExitCode> {
         }
         summary
     })?;
+    // The runtime's threads are gone before the tickets are built, so the memory they held is
+    // reused rather than added to.
+    drop(rt);
+    let tickets = engine.refresh_tickets();
     for f in &summary.folders {
         let mut parts = vec![format!("{} new", f.new_messages)];
         if f.new_locations > f.new_messages {
@@ -90,6 +94,7 @@ pub fn sync(engine: &mut Engine, account: Option<&str>) -> Result<ExitCode> {
     for e in &summary.errors {
         eprintln!("siphon: {e}");
     }
+    tickets?;
     Ok(if summary.errors.is_empty() {
         ExitCode::SUCCESS
     } else {

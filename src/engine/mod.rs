@@ -248,7 +248,8 @@ impl Engine {
         }
     }
 
-    /// One pass over every account (or one), all concurrently.
+    /// One pass over every account (or one), all concurrently. New mail becomes tickets at the
+    /// next [`Engine::refresh_tickets`] (which the CLI runs right after, outside the runtime).
     pub async fn sync(&mut self, only: Option<&str>, progress: Progress) -> Result<SyncSummary> {
         let accounts = self.selected(only)?;
         // Secrets first: a password_cmd child must not be running while this process owns the
@@ -295,8 +296,6 @@ impl Engine {
                 Err(e) => summary.errors.push(format!("internal error: {e}")),
             }
         }
-        // New mail becomes tickets now, so listing right after a sync is instant.
-        self.refresh_tickets()?;
         Ok(summary)
     }
 

@@ -399,6 +399,8 @@ impl Engine {
         let mut mail: Vec<Mail> = store.rows_with(|r| Some(maker.make(&r)))?;
         assemble::canonical_order(&mut mail);
         let tickets = assemble::assemble(&mail, &ops, &team, now());
+        let messages = mail.len();
+        drop(mail);
         let n = tickets.len();
         let index = self.index()?;
         index.load(tickets, &fingerprint(&team, &config))?;
@@ -406,7 +408,7 @@ impl Engine {
         // The catalog is made again when new mail needs it.
         self.tickets.catalog = None;
         Ok(Rebuilt {
-            messages: mail.len(),
+            messages,
             tickets: n,
             seconds: started.elapsed().as_secs_f64(),
         })

@@ -274,6 +274,9 @@ fn io(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// Snoozed tickets: (until, full id).
+type Wakes = Vec<(i64, String)>;
+
 /// What a saved index was built for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Built {
@@ -292,8 +295,10 @@ struct Frozen {
     at: Vec<(String, u32, u32)>,
     /// (list key, entries) in key order; the entries are 24 bytes each, sorted.
     lists: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Snoozed tickets: (until, full id).
-    wakes: Vec<(i64, String)>,
+    /// Snoozed tickets: (until, full id). Saved before the body, so that a refresh with
+    /// nothing to do reads only the head of the file.
+    #[serde(skip)]
+    wakes: Wakes,
 }
 
 impl Frozen {
@@ -395,6 +400,8 @@ impl Thawed {
 enum Data {
     #[default]
     Empty,
+    /// Only the head of the file is read: what it was built for, and the wake times.
+    Head(Built, Wakes),
     Frozen(Built, Frozen),
     Thawed(Built, Thawed),
 }
@@ -403,7 +410,7 @@ impl Data {
     fn built(&self) -> Option<&Built> {
         match self {
             Data::Empty => None,
-            Data::Frozen(b, _) | Data::Thawed(b, _) => Some(b),
+            Data::Head(b, _) | Data::Frozen(b, _) | Data::Thawed(b, _) => Some(b),
         }
     }
 
@@ -438,7 +445,7 @@ impl Data {
 
     fn get(&self, fid: &str) -> Result<Option<Ticket>> {
         match self {
-            Data::Empty => Ok(None),
+            Data::Empty | Data::Head(..) => Ok(None),
             Data::Frozen(_, f) => f.find(fid).map(|i| f.row(i)).transpose(),
             Data::Thawed(_, t) => Ok(t.tickets.get(fid).cloned()),
         }
@@ -446,7 +453,7 @@ impl Data {
 
     fn ids(&self) -> Vec<&str> {
         match self {
-            Data::Empty => Vec::new(),
+            Data::Empty | Data::Head(..) => Vec::new(),
             Data::Frozen(_, f) => f.at.iter().map(|(k, _, _)| k.as_str()).collect(),
             Data::Thawed(_, t) => t.tickets.keys().map(String::as_str).collect(),
         }
@@ -454,7 +461,7 @@ impl Data {
 
     fn every(&self) -> Result<Vec<Ticket>> {
         match self {
-            Data::Empty => Ok(Vec::new()),
+            Data::Empty | Data::Head(..) => Ok(Vec::new()),
             Data::Frozen(_, f) => (0..f.at.len()).map(|i| f.row(i)).collect(),
             Data::Thawed(_, t) => Ok(t.tickets.values().cloned().collect()),
         }
@@ -463,7 +470,7 @@ impl Data {
     /// A posting list's entries (24 bytes each).
     fn list(&self, key: &[u8]) -> Option<&[u8]> {
         match self {
-            Data::Empty => None,
+            Data::Empty | Data::Head(..) => None,
             Data::Frozen(_, f) => f.list(key),
             Data::Thawed(_, t) => t.lists.get(key).map(|v| v.as_flattened()),
         }
@@ -483,33 +490,70 @@ impl Index {
     /// that says it needs a rebuild.
     pub fn open(dir: &Path) -> Index {
         let path = dir.join(FILE);
-        let data = Self::read(&path).unwrap_or_default();
+        let data = Self::read_head(&path).unwrap_or_default();
         Index {
             path,
             data: Arc::new(Mutex::new(data)),
         }
     }
 
-    fn read(path: &Path) -> Option<Data> {
-        let bytes = std::fs::read(path).ok()?;
-        if bytes.len() < 41 || &bytes[..4] != MAGIC {
+    /// The head: magic, version, complete, fingerprint, then the wake times (length-prefixed).
+    /// Returns it and where the body starts.
+    fn parse_head(bytes: &[u8]) -> Option<(Built, Wakes, usize)> {
+        if bytes.len() < 45 || &bytes[..4] != MAGIC {
             return None;
         }
-        let version = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
-        let complete = bytes[8] == 1;
+        let version = u32::from_be_bytes(bytes[4..8].try_into().ok()?);
         let mut fingerprint = [0u8; 32];
         fingerprint.copy_from_slice(&bytes[9..41]);
-        let body = zstd::bulk::decompress(&bytes[41..], 1 << 30).ok()?;
-        let frozen: Frozen = postcard::from_bytes(&body).ok()?;
+        let len = u32::from_be_bytes(bytes[41..45].try_into().ok()?) as usize;
+        let wakes = postcard::from_bytes(bytes.get(45..45 + len)?).ok()?;
         let built = Built {
             version,
-            complete,
+            complete: bytes[8] == 1,
             fingerprint,
         };
+        Some((built, wakes, 45 + len))
+    }
+
+    fn read_head(path: &Path) -> Option<Data> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut head = vec![0u8; 64 * 1024];
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..]).ok()? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        head.truncate(n);
+        match Self::parse_head(&head) {
+            Some((built, wakes, _)) => Some(Data::Head(built, wakes)),
+            // Many snoozes make a longer head: read the whole file then.
+            None => Self::read(path),
+        }
+    }
+
+    fn read(path: &Path) -> Option<Data> {
+        let bytes = std::fs::read(path).ok()?;
+        let (built, wakes, start) = Self::parse_head(&bytes)?;
+        let body = zstd::bulk::decompress(&bytes[start..], 1 << 30).ok()?;
+        let mut frozen: Frozen = postcard::from_bytes(&body).ok()?;
+        frozen.wakes = wakes;
         Some(Data::Frozen(built, frozen))
     }
 
+    /// The index with its body read (an unreadable body is an empty index, rebuilt next).
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Data>> {
+        let mut d = self.lock_head()?;
+        if let Data::Head(..) = &*d {
+            *d = Self::read(&self.path).unwrap_or_default();
+        }
+        Ok(d)
+    }
+
+    fn lock_head(&self) -> Result<std::sync::MutexGuard<'_, Data>> {
         self.data.lock().map_err(|_| Error::Corrupt {
             key: "ticket index".into(),
             reason: "a thread panicked while changing it".into(),
@@ -522,16 +566,21 @@ impl Index {
         let Data::Thawed(built, thawed) = data else {
             return Ok(());
         };
-        let body = postcard::to_stdvec(&thawed.freeze()?).map_err(|e| Error::Corrupt {
+        let frozen = thawed.freeze()?;
+        let encode_err = |e: postcard::Error| Error::Corrupt {
             key: "ticket index".into(),
             reason: e.to_string(),
-        })?;
+        };
+        let body = postcard::to_stdvec(&frozen).map_err(encode_err)?;
+        let wakes = postcard::to_stdvec(&frozen.wakes).map_err(encode_err)?;
         let packed = zstd::bulk::compress(&body, 1).map_err(|e| io(&self.path, e))?;
-        let mut out = Vec::with_capacity(41 + packed.len());
+        let mut out = Vec::with_capacity(45 + wakes.len() + packed.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&built.version.to_be_bytes());
         out.push(u8::from(built.complete));
         out.extend_from_slice(&built.fingerprint);
+        out.extend_from_slice(&(wakes.len() as u32).to_be_bytes());
+        out.extend_from_slice(&wakes);
         out.extend_from_slice(&packed);
         let tmp = self.path.with_extension("idx.tmp");
         {
@@ -551,12 +600,12 @@ impl Index {
     }
 
     pub fn built(&self) -> Result<Option<Built>> {
-        Ok(self.lock()?.built().cloned())
+        Ok(self.lock_head()?.built().cloned())
     }
 
     /// Replaces everything with `tickets` (a full rebuild) and saves it.
     pub fn load(&self, tickets: Vec<Ticket>, fingerprint: &[u8; 32]) -> Result<()> {
-        let mut d = self.lock()?;
+        let mut d = self.lock_head()?;
         let mut tickets = tickets;
         tickets.sort_by(|a, b| a.full_id.cmp(&b.full_id));
         let full: Vec<&str> = tickets.iter().map(|t| t.full_id.as_str()).collect();
@@ -647,9 +696,14 @@ impl Index {
 
     /// Snoozed tickets whose time has come.
     pub fn due(&self, now: i64) -> Result<Vec<String>> {
-        let d = self.lock()?;
+        let d = self.lock_head()?;
         Ok(match &*d {
             Data::Empty => Vec::new(),
+            Data::Head(_, wakes) => wakes
+                .iter()
+                .filter(|(until, _)| *until <= now)
+                .map(|(_, fid)| fid.clone())
+                .collect(),
             Data::Frozen(_, f) => f
                 .wakes
                 .iter()
