@@ -12,7 +12,9 @@
 //! - [`mail`]: parsing raw mail into a normalised record (pure).
 //! - [`store`]: sled for metadata and sync state, append-only compressed packs for raw mail.
 //! - [`thread`]: messages → conversations by their reference headers (pure).
-//! - [`ticket`]: ticket state as a fold over an op log (pure), with a hybrid logical clock.
+//! - [`ticket`]: ticket state as a fold over an op log (pure), with a hybrid logical clock; the
+//!   pipeline from messages to tickets, and the ticket index.
+//! - [`search`]: text analysis and the query language (issue in progress).
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.
@@ -21,6 +23,7 @@ pub mod account;
 pub mod engine;
 pub mod imap;
 pub mod mail;
+pub mod search;
 pub mod store;
 pub mod sync;
 pub mod thread;
