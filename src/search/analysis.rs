@@ -126,8 +126,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         }
         let chunk = &text[start..end];
         let parts: Vec<(usize, &str)> = split_parts(chunk);
-        if parts.len() == 1 {
+        if parts.len() == 1 || !chunk.contains(is_joiner) {
             push(out, chunk, start, position, 1);
+            position += 1;
+            continue;
         } else {
             push(out, chunk, start, position, parts.len());
             if let Some(at) = chunk.find('@') {
@@ -146,19 +148,28 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
 }
 
-/// The alphanumeric runs of a chunk, with their byte offsets.
+/// The parts of a chunk, with their byte offsets: its alphanumeric runs, cut again where letters
+/// meet digits (`v2` → `v`, `2`), so `2.3.1` finds `v2.3.1`.
 fn split_parts(chunk: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut from: Option<usize> = None;
+    let mut prev_digit = false;
     for (i, c) in chunk.char_indices() {
-        match (c.is_alphanumeric(), from) {
-            (true, None) => from = Some(i),
-            (false, Some(f)) => {
+        let alnum = c.is_alphanumeric();
+        let digit = c.is_ascii_digit();
+        match from {
+            Some(f) if !alnum => {
                 out.push((f, &chunk[f..i]));
                 from = None;
             }
+            Some(f) if digit != prev_digit => {
+                out.push((f, &chunk[f..i]));
+                from = Some(i);
+            }
+            None if alnum => from = Some(i),
             _ => {}
         }
+        prev_digit = digit;
     }
     if let Some(f) = from {
         out.push((f, &chunk[f..]));
@@ -175,7 +186,8 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn stemmed(language: Language) -> TextAnalyzer {
+/// The folded analyser with a language's stemmer after it.
+pub fn stemmer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(MailTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
@@ -187,8 +199,8 @@ fn stemmed(language: Language) -> TextAnalyzer {
 /// Registers Siphon's analysers with an index's tokenizer manager.
 pub fn register(manager: &TokenizerManager) {
     manager.register(FOLDED, analyzer());
-    manager.register(STEM_EN, stemmed(Language::English));
-    manager.register(STEM_FR, stemmed(Language::French));
+    manager.register(STEM_EN, stemmer(Language::English));
+    manager.register(STEM_FR, stemmer(Language::French));
 }
 
 /// The terms an analyser makes of a text, in order (for queries and tests).

@@ -1,0 +1,580 @@
+//! The message index (tantivy): what each message says, never what the team decided about it.
+//!
+//! One document per stored message: subject, body text, the From/To/Cc names and addresses and
+//! the attachment names, folded (see [`super::analysis`]), plus the subject and body stemmed
+//! when the message's language is known, the filing date and whether it has attachments. Raw
+//! messages never change, so the index only grows: new mail is added as it is stored, and a
+//! merge, a split or a status change never touches it. Ticket-level conditions (`status:`,
+//! `tag:`, `is:unread` …) are checked against the ticket index at query time ([`split`]).
+
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    Field as TField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
+
+use super::analysis::{self, FOLDED, Lang, STEM_EN, STEM_FR};
+use super::query::{Field, Query};
+use tantivy::tokenizer::TokenStream as _;
+
+/// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
+pub const SEARCH_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("search index in {dir}: {source}")]
+    Index {
+        dir: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error("search index in {dir}: {source}")]
+    Io {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The schema's fields.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub hash: TField,
+    pub subject: TField,
+    pub body: TField,
+    pub from: TField,
+    pub to: TField,
+    pub cc: TField,
+    pub attachments: TField,
+    pub stem_en: TField,
+    pub stem_fr: TField,
+    pub date: TField,
+    pub has_attachment: TField,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let folded = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FOLDED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let stem = |name: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(name)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let fields = Fields {
+        hash: b.add_text_field("hash", STRING | STORED),
+        subject: b.add_text_field("subject", folded.clone()),
+        body: b.add_text_field("body", folded.clone()),
+        from: b.add_text_field("from", folded.clone()),
+        to: b.add_text_field("to", folded.clone()),
+        cc: b.add_text_field("cc", folded.clone()),
+        attachments: b.add_text_field("attachments", folded),
+        stem_en: b.add_text_field("stem_en", stem(STEM_EN)),
+        stem_fr: b.add_text_field("stem_fr", stem(STEM_FR)),
+        date: b.add_i64_field("date", INDEXED | STORED | tantivy::schema::FAST),
+        has_attachment: b.add_u64_field("has_attachment", INDEXED),
+    };
+    (b.build(), fields)
+}
+
+/// What the index needs of one message.
+pub struct MessageDoc<'a> {
+    pub hash: &'a [u8; 16],
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub from: String,
+    pub to: String,
+    pub cc: String,
+    pub attachments: String,
+    pub date: i64,
+    pub has_attachment: bool,
+}
+
+pub fn hex(h: &[u8; 16]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    if s.len() != 32 {
+        return None;
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Runs `f`, turning a panic into `None`, without printing it: tantivy may panic on damaged
+/// files (a length that underflows), and a damaged index is simply rebuilt.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    std::panic::set_hook(hook);
+    r
+}
+
+/// The open index: one long-lived writer, batched commits.
+pub struct SearchIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing. A damaged index (or one of another
+    /// version) is wiped and made anew; the second value says so, for the caller to refill it.
+    pub fn open(dir: &Path) -> Result<(SearchIndex, bool)> {
+        let version_file = dir.join("siphon-version");
+        let same_version = std::fs::read_to_string(&version_file)
+            .ok()
+            .is_some_and(|v| v.trim() == SEARCH_VERSION.to_string());
+        if same_version && let Some(Ok(ix)) = quietly(|| Self::open_in(dir)) {
+            return Ok((ix, false));
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|source| Error::Io {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let ix = Self::open_in(dir)?;
+        std::fs::write(&version_file, SEARCH_VERSION.to_string()).map_err(|source| Error::Io {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        Ok((ix, true))
+    }
+
+    fn open_in(dir: &Path) -> Result<SearchIndex> {
+        let err = |source| Error::Index {
+            dir: dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let (schema, fields) = schema();
+        let directory = MmapDirectory::open(dir).map_err(|e| err(e.into()))?;
+        let index = Index::open_or_create(directory, schema).map_err(err)?;
+        analysis::register(index.tokenizers());
+        let reader = index.reader().map_err(err)?;
+        // Check that what is there can be read (a damaged segment fails here).
+        let searcher = reader.searcher();
+        for seg in searcher.segment_readers() {
+            seg.inverted_index(fields.body).map_err(err)?;
+        }
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            writer: None,
+            fields,
+        })
+    }
+
+    fn err(&self, source: tantivy::TantivyError) -> Error {
+        Error::Index {
+            dir: self.dir.clone(),
+            source,
+        }
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let w = self
+                .index
+                .writer_with_num_threads(2, 96 * 1024 * 1024)
+                .map_err(|e| self.err(e))?;
+            self.writer = Some(w);
+        }
+        match self.writer.as_mut() {
+            Some(w) => Ok(w),
+            None => Err(Error::Unsupported("no index writer".into())),
+        }
+    }
+
+    /// Adds messages (call [`SearchIndex::commit`] to make them searchable).
+    pub fn add<'a>(&mut self, docs: impl IntoIterator<Item = MessageDoc<'a>>) -> Result<usize> {
+        let f = self.fields;
+        let w = self.writer()?;
+        let mut n = 0;
+        for m in docs {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.hash, hex(m.hash));
+            doc.add_text(f.subject, m.subject);
+            doc.add_text(f.body, m.body);
+            doc.add_text(f.from, &m.from);
+            doc.add_text(f.to, &m.to);
+            doc.add_text(f.cc, &m.cc);
+            doc.add_text(f.attachments, &m.attachments);
+            match analysis::guess_language(m.body) {
+                Some(Lang::English) => {
+                    doc.add_text(f.stem_en, m.subject);
+                    doc.add_text(f.stem_en, m.body);
+                }
+                Some(Lang::French) => {
+                    doc.add_text(f.stem_fr, m.subject);
+                    doc.add_text(f.stem_fr, m.body);
+                }
+                _ => {}
+            }
+            doc.add_i64(f.date, m.date);
+            doc.add_u64(f.has_attachment, u64::from(m.has_attachment));
+            w.add_document(doc).map_err(|e| Error::Index {
+                dir: PathBuf::new(),
+                source: e,
+            })?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Removes every document (a rebuild starts here).
+    pub fn clear(&mut self) -> Result<()> {
+        let w = self.writer()?;
+        w.delete_all_documents().map_err(|e| Error::Index {
+            dir: PathBuf::new(),
+            source: e,
+        })?;
+        Ok(())
+    }
+
+    /// Makes what was added searchable and durable.
+    pub fn commit(&mut self) -> Result<()> {
+        if let Some(w) = self.writer.as_mut() {
+            w.commit().map_err(|e| Error::Index {
+                dir: PathBuf::new(),
+                source: e,
+            })?;
+        }
+        self.reader.reload().map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The message-level part of a query as a tantivy query.
+    pub fn compile(&self, q: &Query) -> Result<Box<dyn TQuery>> {
+        compile(&self.fields, q)
+    }
+
+    /// Matching messages, best first (by score, or newest first), as (hash, score, date).
+    pub fn run(
+        &self,
+        query: &dyn TQuery,
+        by_date: bool,
+        limit: usize,
+    ) -> Result<Vec<([u8; 16], f32, i64)>> {
+        let searcher = self.reader.searcher();
+        let hits: Vec<(f32, DocAddress)> = if by_date {
+            searcher
+                .search(
+                    query,
+                    &TopDocs::with_limit(limit.max(1))
+                        .order_by_fast_field::<i64>("date", Order::Desc),
+                )
+                .map_err(|e| self.err(e))?
+                .into_iter()
+                .map(|(d, a)| (d as f32, a))
+                .collect()
+        } else {
+            searcher
+                .search(query, &TopDocs::with_limit(limit.max(1)))
+                .map_err(|e| self.err(e))?
+        };
+        let mut out = Vec::with_capacity(hits.len());
+        for (score, addr) in hits {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
+            let hash = doc
+                .get_first(self.fields.hash)
+                .and_then(|v| v.as_str())
+                .and_then(unhex);
+            let date = doc
+                .get_first(self.fields.date)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            if let Some(h) = hash {
+                out.push((h, score, date));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A snippet of `text` around the query's words in the body, with the highlighted ranges.
+    pub fn snippet(&self, query: &dyn TQuery, text: &str) -> (String, Vec<(usize, usize)>) {
+        let searcher = self.reader.searcher();
+        match tantivy::snippet::SnippetGenerator::create(&searcher, query, self.fields.body) {
+            Ok(mut g) => {
+                g.set_max_num_chars(160);
+                let s = g.snippet(text);
+                let ranges = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
+                (s.fragment().to_string(), ranges)
+            }
+            Err(_) => (String::new(), Vec::new()),
+        }
+    }
+}
+
+/// Where a condition is checked: in the message index, or on the ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Message,
+    Ticket,
+    Mixed,
+}
+
+/// The level of a query (sub)tree.
+pub fn level(q: &Query) -> Level {
+    let join = |qs: &[Query]| {
+        let mut lv: Option<Level> = None;
+        for x in qs {
+            let l = level(x);
+            lv = Some(match lv {
+                None => l,
+                Some(p) if p == l => p,
+                _ => Level::Mixed,
+            });
+        }
+        lv.unwrap_or(Level::Message)
+    };
+    match q {
+        Query::And(qs) | Query::Or(qs) => join(qs),
+        Query::Not(x) => level(x),
+        Query::Word { field, .. } | Query::Phrase { field, .. } => match field {
+            Field::Tag | Field::Assignee | Field::Account | Field::Customer | Field::Org => {
+                Level::Ticket
+            }
+            _ => Level::Message,
+        },
+        Query::Status(_) | Query::Kind(_) | Query::Priority(_) | Query::Is(_) => Level::Ticket,
+        Query::HasAttachment | Query::After(_) | Query::Before(_) => Level::Message,
+    }
+}
+
+/// Splits a query into the part the message index answers and the part checked on tickets.
+/// Inside an `OR` (or a negated group) the two cannot mix.
+pub fn split(q: &Query) -> Result<(Option<Query>, Option<Query>)> {
+    let parts: Vec<&Query> = match q {
+        Query::And(qs) => qs.iter().collect(),
+        other => vec![other],
+    };
+    let (mut msg, mut tick) = (Vec::new(), Vec::new());
+    for p in parts {
+        match level(p) {
+            Level::Message => msg.push(p.clone()),
+            Level::Ticket => tick.push(p.clone()),
+            Level::Mixed => {
+                return Err(Error::Unsupported(
+                    "inside OR or -( ), words and ticket filters (status:, tag:, is: …) cannot \
+                     mix; put the ticket filters outside the group"
+                        .into(),
+                ));
+            }
+        }
+    }
+    let join = |mut v: Vec<Query>| match v.len() {
+        0 => None,
+        1 => v.pop(),
+        _ => Some(Query::And(v)),
+    };
+    Ok((join(msg), join(tick)))
+}
+
+/// The folded text fields a free word or phrase looks in.
+fn text_fields(f: &Fields, field: Field) -> Vec<TField> {
+    match field {
+        Field::Any => vec![f.subject, f.body, f.from, f.to, f.cc, f.attachments],
+        Field::From => vec![f.from],
+        Field::To => vec![f.to],
+        Field::Cc => vec![f.cc],
+        Field::Subject => vec![f.subject],
+        Field::Body => vec![f.body],
+        _ => Vec::new(),
+    }
+}
+
+/// A word as the folded analyser sees it: the whole (a compound) and its parts with positions.
+fn word_tokens(text: &str) -> Vec<(usize, String, usize)> {
+    let mut a = analysis::analyzer();
+    let mut stream = a.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push((t.position, t.text.clone(), t.position_length));
+    }
+    out
+}
+
+/// Matches `tokens` (one word's or a phrase's) in one field.
+fn in_field(field: TField, tokens: &[(usize, String, usize)]) -> Option<Box<dyn TQuery>> {
+    let term = |t: &str| Term::from_field_text(field, t);
+    // The plain tokens (length 1), one per position: what a phrase is made of.
+    let mut plain: Vec<(usize, Term)> = Vec::new();
+    for (pos, text, len) in tokens {
+        if *len == 1 && plain.last().is_none_or(|(p, _)| p != pos) {
+            plain.push((*pos, term(text)));
+        }
+    }
+    let as_phrase = |plain: Vec<(usize, Term)>| -> Option<Box<dyn TQuery>> {
+        match plain.len() {
+            0 => None,
+            1 => plain.into_iter().next().map(|(_, t)| {
+                Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn TQuery>
+            }),
+            _ => {
+                let first = plain[0].0;
+                let shifted = plain.into_iter().map(|(p, t)| (p - first, t)).collect();
+                Some(Box::new(PhraseQuery::new_with_offset(shifted)) as Box<dyn TQuery>)
+            }
+        }
+    };
+    // A single compound word also matches as itself (an address, a domain, a version).
+    let compounds: Vec<&(usize, String, usize)> =
+        tokens.iter().filter(|(_, _, len)| *len > 1).collect();
+    let phrase = as_phrase(plain);
+    if compounds.len() == 1 && tokens.first().is_some_and(|t| t.2 > 1) {
+        let whole: Box<dyn TQuery> = Box::new(TermQuery::new(
+            term(&compounds[0].1),
+            IndexRecordOption::WithFreqs,
+        ));
+        return Some(match phrase {
+            Some(p) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, whole),
+                (Occur::Should, p),
+            ])),
+            None => whole,
+        });
+    }
+    phrase
+}
+
+fn stemmed_term(field: TField, analyzer: &str, word: &str) -> Option<Box<dyn TQuery>> {
+    let mut a = match analyzer {
+        STEM_EN => analysis::stemmer(tantivy::tokenizer::Language::English),
+        _ => analysis::stemmer(tantivy::tokenizer::Language::French),
+    };
+    let terms = analysis::terms(&mut a, word);
+    match terms.as_slice() {
+        [one] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => None,
+    }
+}
+
+fn any_of(qs: Vec<Box<dyn TQuery>>) -> Option<Box<dyn TQuery>> {
+    match qs.len() {
+        0 => None,
+        1 => qs.into_iter().next(),
+        _ => Some(Box::new(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))),
+    }
+}
+
+/// Nothing matches (a word that analyses to nothing, such as punctuation).
+fn nothing() -> Box<dyn TQuery> {
+    Box::new(BooleanQuery::new(vec![(
+        Occur::MustNot,
+        Box::new(AllQuery) as Box<dyn TQuery>,
+    )]))
+}
+
+/// Compiles the message-level part of a query.
+pub fn compile(f: &Fields, q: &Query) -> Result<Box<dyn TQuery>> {
+    Ok(match q {
+        Query::And(qs) => {
+            let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            for x in qs {
+                match x {
+                    Query::Not(inner) => clauses.push((Occur::MustNot, compile(f, inner)?)),
+                    other => clauses.push((Occur::Must, compile(f, other)?)),
+                }
+            }
+            if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Query::Or(qs) => {
+            let clauses = qs
+                .iter()
+                .map(|x| Ok((Occur::Should, compile(f, x)?)))
+                .collect::<Result<Vec<_>>>()?;
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Query::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>),
+            (Occur::MustNot, compile(f, inner)?),
+        ])),
+        Query::Word { field, text } => {
+            let tokens = word_tokens(text);
+            let mut alts: Vec<Box<dyn TQuery>> = text_fields(f, *field)
+                .into_iter()
+                .filter_map(|tf| in_field(tf, &tokens))
+                .collect();
+            // Stemming where the language is known: "crash" finds "crashes".
+            // (The stemmed fields hold subject and body together: free words only.)
+            if *field == Field::Any && tokens.len() == 1 {
+                alts.extend(stemmed_term(f.stem_en, STEM_EN, text));
+                alts.extend(stemmed_term(f.stem_fr, STEM_FR, text));
+            }
+            any_of(alts).unwrap_or_else(nothing)
+        }
+        Query::Phrase { field, words } => {
+            let tokens = word_tokens(&words.join(" "));
+            let alts: Vec<Box<dyn TQuery>> = text_fields(f, *field)
+                .into_iter()
+                .filter_map(|tf| in_field(tf, &tokens))
+                .collect();
+            any_of(alts).unwrap_or_else(nothing)
+        }
+        Query::HasAttachment => Box::new(TermQuery::new(
+            Term::from_field_u64(f.has_attachment, 1),
+            IndexRecordOption::Basic,
+        )),
+        Query::After(t) => Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(f.date, *t)),
+            std::ops::Bound::Unbounded,
+        )),
+        Query::Before(t) => Box::new(RangeQuery::new(
+            std::ops::Bound::Unbounded,
+            std::ops::Bound::Excluded(Term::from_field_i64(f.date, *t)),
+        )),
+        other => {
+            return Err(Error::Unsupported(format!(
+                "{other:?} is checked on tickets, not in the message index"
+            )));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

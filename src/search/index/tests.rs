@@ -1,0 +1,177 @@
+use super::*;
+use crate::search::query::parse;
+
+const DAY: i64 = 86_400;
+const NOW: i64 = 1_795_000_000;
+
+struct Msg {
+    id: u8,
+    subject: &'static str,
+    body: &'static str,
+    from: &'static str,
+    attachments: &'static str,
+    days_ago: i64,
+}
+
+fn corpus() -> Vec<Msg> {
+    vec![
+        Msg {
+            id: 1,
+            subject: "Export crashes with error 429",
+            body: "Hi, the CSV export crashes every time with error 429 since v2.3.1. Thanks",
+            from: "Ana Lima <ana@client.example>",
+            attachments: "screenshot.png",
+            days_ago: 2,
+        },
+        Msg {
+            id: 2,
+            subject: "Clôture du compte",
+            body: "Bonjour, nous voulons la clôture du compte et une facture finale. Merci",
+            from: "Julien Martin <julien@valvallon.fr>",
+            attachments: "",
+            days_ago: 10,
+        },
+        Msg {
+            id: 3,
+            subject: "Tagihan belum dibayar",
+            body: "Selamat pagi, tagihan ini tidak bisa dibayar dengan kartu saya. Terima kasih",
+            from: "Ayu <ayu@mitralestari.co.id>",
+            attachments: "tagihan.pdf",
+            days_ago: 40,
+        },
+        Msg {
+            id: 4,
+            subject: "Question about billing",
+            body: "Hello, we were charged twice this month. Can you check our invoice? Thanks",
+            from: "Bob <bob@acme.com>",
+            attachments: "",
+            days_ago: 5,
+        },
+    ]
+}
+
+fn hash(id: u8) -> [u8; 16] {
+    [id; 16]
+}
+
+fn build() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ix, fresh) = SearchIndex::open(&dir.path().join("search")).unwrap();
+    assert!(fresh);
+    let msgs = corpus();
+    let hashes: Vec<[u8; 16]> = msgs.iter().map(|m| hash(m.id)).collect();
+    let docs = msgs.iter().zip(&hashes).map(|(m, h)| MessageDoc {
+        hash: h,
+        subject: m.subject,
+        body: m.body,
+        from: m.from.to_string(),
+        to: "Acme Support <support@acme.example>".into(),
+        cc: String::new(),
+        attachments: m.attachments.to_string(),
+        date: NOW - m.days_ago * DAY,
+        has_attachment: !m.attachments.is_empty(),
+    });
+    assert_eq!(ix.add(docs).unwrap(), 4);
+    ix.commit().unwrap();
+    (dir, ix)
+}
+
+fn found(ix: &SearchIndex, q: &str) -> Vec<u8> {
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let parsed = parse(q, now, tz).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let (msg, _) = split(&parsed).unwrap();
+    let tq = ix.compile(&msg.expect("a message-level query")).unwrap();
+    let mut ids: Vec<u8> = ix
+        .run(&*tq, false, 50)
+        .unwrap()
+        .into_iter()
+        .map(|(h, _, _)| h[0])
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn what_must_and_must_not_match() {
+    let (_dir, ix) = build();
+    let cases: &[(&str, &[u8])] = &[
+        ("export", &[1]),
+        ("crash", &[1]),
+        ("CRASHES", &[1]),
+        ("429", &[1]),
+        ("v2.3.1", &[1]),
+        ("2.3.1", &[1]),
+        ("cloture", &[2]),
+        ("clôture compte", &[2]),
+        ("factures", &[2]),
+        ("tagihan", &[3]),
+        ("acme.com", &[4]),
+        ("bob@acme.com", &[4]),
+        ("from:ana", &[1]),
+        ("from:ana@client.example", &[1]),
+        ("from:julien", &[2]),
+        ("to:support@acme.example", &[1, 2, 3, 4]),
+        ("subject:billing", &[4]),
+        ("body:billing", &[]),
+        ("\"charged twice\"", &[4]),
+        ("\"twice charged\"", &[]),
+        ("export -crash", &[]),
+        ("thanks -export", &[4]),
+        ("crash OR tagihan", &[1, 3]),
+        ("(crash OR tagihan) screenshot", &[1]),
+        ("has:attachment", &[1, 3]),
+        ("after:7d", &[1, 4]),
+        ("before:7d", &[2, 3]),
+        ("screenshot.png", &[1]),
+        ("-has:attachment", &[2, 4]),
+        ("invoice export", &[]),
+        ("...", &[]),
+    ];
+    for (q, want) in cases {
+        assert_eq!(found(&ix, q), *want, "query {q:?}");
+    }
+}
+
+#[test]
+fn ticket_filters_are_split_off_and_mixing_them_in_or_is_refused() {
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let q = parse("crash status:open tag:vip", now, tz).unwrap();
+    let (m, t) = split(&q).unwrap();
+    assert_eq!(level(&m.unwrap()), Level::Message);
+    assert_eq!(level(&t.unwrap()), Level::Ticket);
+    let q = parse("status:open OR status:pending", now, tz).unwrap();
+    assert!(matches!(split(&q).unwrap(), (None, Some(_))));
+    let q = parse("crash OR status:open", now, tz).unwrap();
+    let err = split(&q).unwrap_err().to_string();
+    assert!(err.contains("cannot"), "{err}");
+}
+
+#[test]
+fn snippets_highlight_the_words() {
+    let (_dir, ix) = build();
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let q = ix.compile(&parse("export", now, tz).unwrap()).unwrap();
+    let (text, ranges) = ix.snippet(&*q, corpus()[0].body);
+    assert!(!ranges.is_empty(), "{text}");
+    let (a, b) = ranges[0];
+    assert_eq!(text[a..b].to_lowercase(), "export");
+}
+
+#[test]
+fn a_damaged_index_is_made_anew() {
+    let (dir, ix) = build();
+    drop(ix);
+    let path = dir.path().join("search");
+    for e in std::fs::read_dir(&path).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "idx" || x == "term") {
+            std::fs::write(&p, b"garbage").unwrap();
+        }
+    }
+    let (ix, fresh) = SearchIndex::open(&path).unwrap();
+    assert!(fresh, "a damaged index must be rebuilt");
+    assert_eq!(ix.num_docs(), 0);
+}
