@@ -88,8 +88,10 @@ fn kill_9_at_twenty_points_loses_and_duplicates_nothing() {
         rng = rng
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        // Spread over the early part of a full sync, where a kill lands mid-FETCH or mid-commit.
-        let delay = 30 + (rng >> 33) % (full / 2).max(60);
+        // Spread over the early part of a full sync, where a kill lands mid-FETCH or mid-commit
+        // (a full sync ends with building the tickets and the search index, which resumed
+        // passes mostly skip: a third of it is the fetching part).
+        let delay = 30 + (rng >> 33) % (full / 3).max(60);
         let mut child = w
             .cmd()
             .arg("sync")
@@ -147,9 +149,14 @@ fn kill_9_at_twenty_points_loses_and_duplicates_nothing() {
         .map(|t| t["message_ids"].as_array().unwrap().len())
         .sum();
     assert_eq!(n, server.values().map(HashSet::len).sum::<usize>());
+    let found = w.ok(&["search", "after:2000-01-01", "--limit", "100000", "--json"]);
     w.ok(&["reindex"]);
     assert!(
         w.ok(&["tickets", "--all", "--json"]) == kept,
         "tickets after the kills differ from a rebuild"
+    );
+    assert!(
+        w.ok(&["search", "after:2000-01-01", "--limit", "100000", "--json"]) == found,
+        "the search index after the kills differs from a rebuild"
     );
 }

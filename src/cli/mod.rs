@@ -62,7 +62,23 @@ enum Command {
     /// Team settings, shared by every teammate's machine.
     #[command(subcommand)]
     Team(tickets::TeamCommand),
-    /// Rebuild everything derived (tickets) from the raw mail, sync state and the op log.
+    /// Search every ticket: words, "phrases", -word, OR, (groups), from: to: cc: subject: body:
+    /// tag: status: kind: priority: assignee: account: customer: org: is:unread is:mine
+    /// has:attachment before: after: (YYYY-MM-DD or 7d, 2w, 3m, 1y).
+    Search {
+        /// The query (it may start with "-": `siphon search -tag:spam invoice`).
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// relevance or date (newest first)
+        #[arg(long, default_value = "relevance")]
+        sort: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild everything derived (tickets, the search index) from the raw mail, sync state and
+    /// the op log.
     Reindex {
         #[arg(long)]
         json: bool,
@@ -80,6 +96,21 @@ enum MessageCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A progress bar on a terminal; `None` in a pipe.
+pub fn progress(what: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:24} [{bar:30}] {human_pos}/{human_len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(what.to_string());
+    Some(bar)
 }
 
 fn owner(cmd: &Command) -> &'static str {
@@ -108,6 +139,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Me(cmd) => tickets::me(&mut engine, cmd),
         Command::Team(cmd) => tickets::team(&mut engine, cmd),
         Command::Reindex { json } => tickets::reindex(&mut engine, json),
+        Command::Search {
+            query,
+            limit,
+            sort,
+            json,
+        } => {
+            let by_date = match sort.as_str() {
+                "relevance" => false,
+                "date" => true,
+                other => anyhow::bail!("unknown sort \"{other}\"; one of: relevance, date"),
+            };
+            tickets::search(&mut engine, &query, limit, by_date, json)
+        }
     }
 }
 

@@ -507,13 +507,64 @@ pub fn team(engine: &mut Engine, cmd: TeamCommand) -> Result<ExitCode> {
 
 pub fn reindex(engine: &mut Engine, json: bool) -> Result<ExitCode> {
     let r = engine.reindex()?;
+    let started = std::time::Instant::now();
+    let bar = crate::cli::progress("indexing messages");
+    let indexed = engine.reindex_search(&|done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let search_seconds = started.elapsed().as_secs_f64();
     if json {
-        println!("{}", serde_json::to_string(&r)?);
+        println!(
+            "{}",
+            serde_json::json!({
+                "messages": r.messages,
+                "tickets": r.tickets,
+                "seconds": r.seconds,
+                "indexed": indexed,
+                "search_seconds": search_seconds,
+            })
+        );
     } else {
         println!(
-            "Rebuilt {} tickets from {} messages in {:.2} s.",
+            "Rebuilt {} tickets from {} messages in {:.2} s; indexed {indexed} messages for search in {search_seconds:.2} s.",
             r.tickets, r.messages, r.seconds
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `siphon search`.
+pub fn search(
+    engine: &mut Engine,
+    query: &str,
+    limit: usize,
+    by_date: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let hits = engine.search(query, limit, by_date)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        println!("Nothing found.");
+    }
+    for h in &hits {
+        println!(
+            "{:<8} {:<8} {}",
+            h.id,
+            status_word(h.status),
+            clip(&h.subject, 70)
+        );
+        if !h.snippet.is_empty() {
+            println!("         {}", clip(&h.snippet.replace('\n', " "), 100));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,10 @@
 //! It resolves where a workspace lives, owns the store for the process, and turns the modules'
 //! errors into one [`Error`] with a stable [`Error::kind`] for the UI to switch on.
 
+mod search;
 mod tickets;
+
+pub use search::{SearchHit, ticket_matches};
 
 pub use tickets::{
     Edit, HistoryLine, MessageLine, NoteLine, Rebuilt, TicketDetail, TicketView, describe,
@@ -153,6 +156,7 @@ pub struct Engine {
     owner: String,
     store: Option<Arc<Store>>,
     tickets: tickets::TicketState,
+    search: Option<crate::search::index::SearchIndex>,
 }
 
 impl Engine {
@@ -163,6 +167,7 @@ impl Engine {
             owner: owner.to_string(),
             store: None,
             tickets: tickets::TicketState::default(),
+            search: None,
         }
     }
 
@@ -341,6 +346,11 @@ impl Engine {
                     {
                         on_error(format!("tickets: {e}"));
                     }
+                    if store.has_unsearchable()?
+                        && let Err(e) = self.refresh_search(&|_, _| {})
+                    {
+                        on_error(format!("search: {e}"));
+                    }
                 }
                 changed = stop.changed() => {
                     if changed.is_err() || *stop.borrow() {
@@ -353,6 +363,7 @@ impl Engine {
             let _ = t.await;
         }
         self.refresh_tickets()?;
+        self.refresh_search(&|_, _| {})?;
         Ok(())
     }
 

@@ -264,7 +264,7 @@ impl MailMaker<'_> {
 
 impl Engine {
     /// The ticket index, read once per process (after the data dir is ours).
-    fn index(&mut self) -> Result<Index> {
+    pub(super) fn index(&mut self) -> Result<Index> {
         self.store()?;
         if self.tickets.index.is_none() {
             self.tickets.index = Some(Index::open(&self.paths.data_dir));

@@ -224,6 +224,9 @@ impl SearchIndex {
         let w = self.writer()?;
         let mut n = 0;
         for m in docs {
+            // Adding a message again (after a crash between a commit and the store's mark)
+            // replaces it rather than doubling it.
+            w.delete_term(Term::from_field_text(f.hash, &hex(m.hash)));
             let mut doc = TantivyDocument::default();
             doc.add_text(f.hash, hex(m.hash));
             doc.add_text(f.subject, m.subject);
@@ -286,6 +289,7 @@ impl SearchIndex {
     }
 
     /// Matching messages, best first (by score, or newest first), as (hash, score, date).
+    /// With `by_date`, the score is the date.
     pub fn run(
         &self,
         query: &dyn TQuery,
@@ -324,6 +328,9 @@ impl SearchIndex {
                 out.push((h, score, date));
             }
         }
+        // Ties go by date then hash, not by where a document happens to sit in the index, so a
+        // rebuilt index answers in the same order.
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         Ok(out)
     }
 

@@ -129,18 +129,19 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// How far the tickets have taken in the stored messages (key `t`).
-    fn threaded_upto(&self) -> Result<(u32, u64)> {
-        Ok(match self.db.get(b"t").map_err(|e| self.db_err(e))? {
+    /// How far a follower (the tickets: key `t`; the search index: key `s`) has taken in the
+    /// stored messages.
+    fn taken_upto(&self, key: &[u8; 1]) -> Result<(u32, u64)> {
+        Ok(match self.db.get(key).map_err(|e| self.db_err(e))? {
             Some(v) if v.len() == 12 => (super::read_u32(&v[..4]), super::read_u64(&v[4..])),
             _ => (1, 0),
         })
     }
 
-    /// Messages stored since the tickets were last brought up to date, in the order they were
-    /// stored, and the point they run to (for [`Store::mark_threaded`]).
-    pub fn unthreaded(&self) -> Result<(Vec<Hash>, (u32, u64))> {
-        let (from_pack, from) = self.threaded_upto()?;
+    /// Messages stored since a follower's mark, in the order they were stored, and the point
+    /// they run to (for [`Store::mark`]).
+    fn since(&self, key: &[u8; 1]) -> Result<(Vec<Hash>, (u32, u64))> {
+        let (from_pack, from) = self.taken_upto(key)?;
         let upto = self.stored_upto()?;
         let mut out = Vec::new();
         for pack in from_pack..=upto.0 {
@@ -161,18 +162,112 @@ impl Store {
         Ok((out, upto))
     }
 
+    fn mark(&self, key: &[u8; 1], upto: Option<(u32, u64)>) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        match upto {
+            Some((pack, offset)) => {
+                let mut v = pack.to_be_bytes().to_vec();
+                v.extend_from_slice(&offset.to_be_bytes());
+                batch.insert(key, v);
+            }
+            None => batch.remove(key),
+        }
+        self.commit(batch)
+    }
+
+    /// Messages stored since the tickets were last brought up to date.
+    pub fn unthreaded(&self) -> Result<(Vec<Hash>, (u32, u64))> {
+        self.since(b"t")
+    }
+
     /// Whether any message waits to be threaded.
     pub fn has_unthreaded(&self) -> Result<bool> {
-        Ok(self.threaded_upto()? != self.stored_upto()?)
+        Ok(self.taken_upto(b"t")? != self.stored_upto()?)
     }
 
     /// Records that the tickets now hold every message stored up to `upto`.
     pub fn mark_threaded(&self, upto: (u32, u64)) -> Result<()> {
-        let mut v = upto.0.to_be_bytes().to_vec();
-        v.extend_from_slice(&upto.1.to_be_bytes());
-        let mut batch = sled::Batch::default();
-        batch.insert(b"t", v);
-        self.commit(batch)
+        self.mark(b"t", Some(upto))
+    }
+
+    /// Messages stored since the search index was last brought up to date.
+    pub fn unsearchable(&self) -> Result<(Vec<Hash>, (u32, u64))> {
+        self.since(b"s")
+    }
+
+    pub fn has_unsearchable(&self) -> Result<bool> {
+        Ok(self.taken_upto(b"s")? != self.stored_upto()?)
+    }
+
+    /// Records how far the search index has taken (`None`: it starts over).
+    pub fn mark_searchable(&self, upto: Option<(u32, u64)>) -> Result<()> {
+        self.mark(b"s", upto)
+    }
+
+    /// Records and plain-text bodies of some messages, read in parallel, turned into what the
+    /// caller needs inside the reader threads.
+    pub fn texts_with<T: Send>(
+        &self,
+        hashes: &[Hash],
+        f: impl Fn(Hash, MessageRecord, String) -> Option<T> + Sync,
+    ) -> Result<Vec<T>> {
+        let mut entries = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            if let Some(e) = self.entry(h)? {
+                entries.push((*h, e));
+            }
+        }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let chunk = entries.len().div_ceil(threads).max(1);
+        let f = &f;
+        let results: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = entries
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut out = Vec::with_capacity(part.len());
+                        for (h, e) in part {
+                            let (rec, text) =
+                                self.reader.entry(&e.blob).map_err(|e| self.pack_err(e))?;
+                            let record = decode(&super::msg_key(h), &rec)?;
+                            out.extend(f(*h, record, text));
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Corrupt {
+                            key: "texts".into(),
+                            reason: "a reader thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(entries.len());
+        for r in results {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+
+    /// Every stored message's hash, in key order.
+    pub fn hashes(&self) -> Result<Vec<Hash>> {
+        self.db
+            .scan_prefix(b"m")
+            .keys()
+            .map(|k| {
+                let k = k.map_err(|e| self.db_err(e))?;
+                Ok(hash_of(&k).unwrap_or_default())
+            })
+            .collect()
     }
 
     /// This machine's clock node id, made once and kept.

@@ -25,6 +25,7 @@
 //! "t"                                  pack:u32 offset:u64 — the tickets hold every message stored
 //!                                      before this point of the packs (later ones are threaded
 //!                                      next, found by reading the pack entries' headers)
+//! "s"                                  pack:u32 offset:u64 — the same mark for the search index
 //! ```
 //!
 //! What is derived from mail and ops (tickets and their view lists) is not in sled but in one

@@ -263,6 +263,27 @@ impl PackReader {
         Ok(record)
     }
 
+    /// The encoded record and the text body, from one decompression.
+    pub fn entry(&self, blob: &BlobRef) -> io::Result<(Vec<u8>, String)> {
+        let frame = self.frame(blob)?;
+        let (rec, raw, text) = (
+            blob.record_len as usize,
+            blob.raw_len as usize,
+            blob.text_len as usize,
+        );
+        let joined = zstd::bulk::decompress(&frame, rec + raw + text)?;
+        if joined.len() != rec + raw + text {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "pack entry decompressed to the wrong size",
+            ));
+        }
+        Ok((
+            joined[..rec].to_vec(),
+            String::from_utf8_lossy(&joined[rec + raw..]).into_owned(),
+        ))
+    }
+
     /// The raw message and its text body.
     pub fn blob(&self, blob: &BlobRef) -> io::Result<Blob> {
         let frame = self.frame(blob)?;

@@ -295,6 +295,8 @@ struct Frozen {
     at: Vec<(String, u32, u32)>,
     /// (list key, entries) in key order; the entries are 24 bytes each, sorted.
     lists: Vec<(Vec<u8>, Vec<u8>)>,
+    /// (message hash, row number), in hash order: which ticket holds a message.
+    members: Vec<([u8; 16], u32)>,
     /// Snoozed tickets: (until, full id). Saved before the body, so that a refresh with
     /// nothing to do reads only the head of the file.
     #[serde(skip)]
@@ -333,6 +335,8 @@ impl Frozen {
 struct Thawed {
     tickets: BTreeMap<String, Ticket>,
     lists: HashMap<Vec<u8>, Vec<Entry>>,
+    /// Message hash → full id of its ticket.
+    members: HashMap<[u8; 16], String>,
 }
 
 impl Thawed {
@@ -346,10 +350,23 @@ impl Thawed {
         for l in lists.values_mut() {
             l.sort_unstable();
         }
-        Thawed { tickets, lists }
+        let members = tickets
+            .values()
+            .flat_map(|t| t.hashes.iter().map(|h| (*h, t.full_id.clone())))
+            .collect();
+        Thawed {
+            tickets,
+            lists,
+            members,
+        }
     }
 
     fn unlist(&mut self, t: &Ticket) {
+        for h in &t.hashes {
+            if self.members.get(h) == Some(&t.full_id) {
+                self.members.remove(h);
+            }
+        }
         for (k, e) in memberships(t) {
             if let Some(l) = self.lists.get_mut(&k)
                 && let Ok(i) = l.binary_search(&e)
@@ -360,6 +377,9 @@ impl Thawed {
     }
 
     fn enlist(&mut self, t: &Ticket) {
+        for h in &t.hashes {
+            self.members.insert(*h, t.full_id.clone());
+        }
         for (k, e) in memberships(t) {
             let l = self.lists.entry(k).or_default();
             if let Err(i) = l.binary_search(&e) {
@@ -375,6 +395,8 @@ impl Thawed {
                 key: format!("ticket {fid}"),
                 reason: e.to_string(),
             })?;
+            let n = f.at.len() as u32;
+            f.members.extend(t.hashes.iter().map(|h| (*h, n)));
             f.at.push((fid.clone(), f.rows.len() as u32, row.len() as u32));
             f.rows.extend_from_slice(&row);
             if t.status == Shown::Snoozed
@@ -391,6 +413,7 @@ impl Thawed {
             .collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         f.lists = lists;
+        f.members.sort_unstable();
         Ok(f)
     }
 }
@@ -464,6 +487,22 @@ impl Data {
             Data::Empty | Data::Head(..) => Ok(Vec::new()),
             Data::Frozen(_, f) => (0..f.at.len()).map(|i| f.row(i)).collect(),
             Data::Thawed(_, t) => Ok(t.tickets.values().cloned().collect()),
+        }
+    }
+
+    /// The ticket holding a message.
+    fn holder(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
+        match self {
+            Data::Empty | Data::Head(..) => Ok(None),
+            Data::Frozen(_, f) => match f.members.binary_search_by(|(h, _)| h.cmp(hash)) {
+                Ok(i) => f.row(f.members[i].1 as usize).map(Some),
+                Err(_) => Ok(None),
+            },
+            Data::Thawed(_, t) => Ok(t
+                .members
+                .get(hash)
+                .and_then(|fid| t.tickets.get(fid))
+                .cloned()),
         }
     }
 
@@ -668,6 +707,11 @@ impl Index {
 
     pub fn get(&self, full_id: &str) -> Result<Option<Ticket>> {
         self.lock()?.get(full_id)
+    }
+
+    /// The ticket holding a message (a binary search, whatever the number of tickets).
+    pub fn ticket_of(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
+        self.lock()?.holder(hash)
     }
 
     /// Which ticket holds each message (for rethreading and lookups by Message-ID).
