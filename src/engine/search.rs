@@ -41,7 +41,7 @@ fn addrs(v: &[Addr]) -> String {
 }
 
 /// How many messages go to the index per commit during a rebuild.
-const CHUNK: usize = 4_096;
+const CHUNK: usize = 2_048;
 
 fn index_err(e: index::Error) -> Error {
     match e {

@@ -208,7 +208,7 @@ impl SearchIndex {
         if self.writer.is_none() {
             let w = self
                 .index
-                .writer_with_num_threads(2, 96 * 1024 * 1024)
+                .writer_with_num_threads(2, 32 * 1024 * 1024)
                 .map_err(|e| self.err(e))?;
             self.writer = Some(w);
         }
