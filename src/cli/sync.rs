@@ -65,9 +65,10 @@ pub fn sync(engine: &mut Engine, account: Option<&str>) -> Result<ExitCode> {
     // The runtime's threads are gone before the tickets are built, so the memory they held is
     // reused rather than added to.
     drop(rt);
-    let tickets = engine
-        .refresh_tickets()
-        .and_then(|()| engine.refresh_search(&|_, _| {}).map(drop));
+    let tickets = engine.refresh_tickets().and_then(|()| {
+        engine.release_tickets();
+        engine.refresh_search(&|_, _| {}).map(drop)
+    });
     for f in &summary.folders {
         let mut parts = vec![format!("{} new", f.new_messages)];
         if f.new_locations > f.new_messages {

@@ -456,6 +456,14 @@ impl Engine {
         Ok(())
     }
 
+    /// Lets go of what the ticket work keeps in memory (the catalog, the index's working form);
+    /// it is read again when needed. A one-shot command calls this between building tickets
+    /// and indexing for search, so the two never hold memory at once.
+    pub fn release_tickets(&mut self) {
+        self.tickets.catalog = None;
+        self.tickets.index = None;
+    }
+
     /// Reads every stored message into the catalog (once per process).
     fn load_catalog(&mut self, maker: &MailMaker) -> Result<&Catalog> {
         let store = self.store()?;
