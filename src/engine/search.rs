@@ -15,7 +15,6 @@ use crate::search::index::{self, MessageDoc, SearchIndex};
 use crate::search::query::{self, Field, IsFlag, Query};
 use crate::store::{Addr, Hash, MessageRecord};
 use crate::ticket::build::{Shown, Ticket};
-use crate::ticket::op::{Kind, Priority};
 
 /// One result: a ticket, with its best matching message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -76,33 +75,9 @@ pub fn ticket_matches(q: &Query, t: &Ticket, me: Option<&Me>) -> bool {
         Query::Not(x) => !ticket_matches(x, t, me),
         Query::Word { field, text } => word(*field, text),
         Query::Phrase { field, words } => word(*field, &words.join(" ")),
-        Query::Status(s) => {
-            t.status
-                == match s {
-                    query::Status::Open => Shown::Open,
-                    query::Status::Pending => Shown::Pending,
-                    query::Status::Snoozed => Shown::Snoozed,
-                    query::Status::Closed => Shown::Closed,
-                }
-        }
-        Query::Kind(k) => {
-            t.kind
-                == Some(match k {
-                    query::Kind::Bug => Kind::Bug,
-                    query::Kind::Feature => Kind::Feature,
-                    query::Kind::Question => Kind::Question,
-                    query::Kind::Other => Kind::Other,
-                })
-        }
-        Query::Priority(p) => {
-            t.priority
-                == Some(match p {
-                    query::Priority::Urgent => Priority::Urgent,
-                    query::Priority::High => Priority::High,
-                    query::Priority::Normal => Priority::Normal,
-                    query::Priority::Low => Priority::Low,
-                })
-        }
+        Query::Status(s) => t.status == *s,
+        Query::Kind(k) => t.kind == Some(*k),
+        Query::Priority(p) => t.priority == Some(*p),
         Query::Is(IsFlag::Unread) => t.unread,
         Query::Is(IsFlag::Mine) => me.is_some_and(|m| t.assignee.as_deref() == Some(&m.email)),
         // Message-level conditions never reach here (see `index::split`).

@@ -31,6 +31,9 @@ pub(super) struct TicketState {
     index: Option<Index>,
 }
 
+/// What a change needs to bring tickets up to date: config, ops, team, index.
+type Current = (Config, Vec<Op>, Team, Index);
+
 /// A ticket as the CLI and the app show it: times as RFC 3339 UTC, ids without angle brackets.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct TicketView {
@@ -419,17 +422,9 @@ impl Engine {
     pub fn refresh_tickets(&mut self) -> Result<()> {
         self.ensure_archive_cutoff()?;
         let store = self.store()?;
-        let config = self.config()?;
-        let ops = self.ops()?;
-        let team = team_of(&config, &ops);
-        let index = self.index()?;
-        let fresh = index.built()?.is_some_and(|b| {
-            b.complete && b.version == INDEX_VERSION && b.fingerprint == fingerprint(&team, &config)
-        });
-        if !fresh {
-            self.reindex()?;
+        let Some((config, ops, team, index)) = self.current()? else {
             return Ok(());
-        }
+        };
         if store.has_unthreaded()? {
             let (pending, upto) = store.unthreaded()?;
             let maker = self.maker(&team, &config)?;
@@ -768,36 +763,37 @@ impl Engine {
             .ok_or_else(|| Error::Usage("the ticket disappeared".into()))
     }
 
-    /// Brings tickets up to date after field ops on them (or a full rebuild if the team changed).
-    fn after_ops(&mut self, full_ids: &[String]) -> Result<()> {
+    /// The config, ops, team and index when the index was built for this team set-up; after a
+    /// full rebuild (when it was not), `None`: nothing is left to bring up to date.
+    fn current(&mut self) -> Result<Option<Current>> {
         let config = self.config()?;
         let ops = self.ops()?;
         let team = team_of(&config, &ops);
         let index = self.index()?;
-        let fresh = index
-            .built()?
-            .is_some_and(|b| b.complete && b.fingerprint == fingerprint(&team, &config));
+        let fresh = index.built()?.is_some_and(|b| {
+            b.complete && b.version == INDEX_VERSION && b.fingerprint == fingerprint(&team, &config)
+        });
         if !fresh {
             self.reindex()?;
-            return Ok(());
+            return Ok(None);
         }
+        Ok(Some((config, ops, team, index)))
+    }
+
+    /// Brings tickets up to date after field ops on them (or a full rebuild if the team changed).
+    fn after_ops(&mut self, full_ids: &[String]) -> Result<()> {
+        let Some((config, ops, team, index)) = self.current()? else {
+            return Ok(());
+        };
         self.rebuild_tickets(&index, full_ids, &ops, &team, &config)?;
         Ok(())
     }
 
     /// After a merge, split or undo: rethread what it touches.
     fn after_structural(&mut self, op: &Op) -> Result<()> {
-        let config = self.config()?;
-        let ops = self.ops()?;
-        let team = team_of(&config, &ops);
-        let index = self.index()?;
-        let fresh = index
-            .built()?
-            .is_some_and(|b| b.complete && b.fingerprint == fingerprint(&team, &config));
-        if !fresh {
-            self.reindex()?;
+        let Some((config, ops, team, index)) = self.current()? else {
             return Ok(());
-        }
+        };
         let seeds = match self.tickets.catalog.as_ref() {
             Some(cat) => cat.anchored(std::slice::from_ref(op)),
             None => {

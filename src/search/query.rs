@@ -19,6 +19,10 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
+/// Ticket-level values are the tickets' own types.
+pub use crate::ticket::build::Shown as Status;
+pub use crate::ticket::op::{Kind, Priority};
+
 /// A parsed query. `And` and `Or` hold at least two operands and never directly hold their own
 /// kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,33 +68,6 @@ pub enum Field {
     Account,
     Customer,
     Org,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Open,
-    Pending,
-    Snoozed,
-    Closed,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Bug,
-    Feature,
-    Question,
-    Other,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    Urgent,
-    High,
-    Normal,
-    Low,
 }
 
 /// `is:unread`, `is:mine`.

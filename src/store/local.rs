@@ -61,11 +61,32 @@ impl Store {
         entries: Vec<(Hash, MessageEntry)>,
         f: &(impl Fn(Row) -> Option<T> + Sync),
     ) -> Result<Vec<T>> {
+        self.in_parallel(entries, |dec, h, e| {
+            let bytes = self
+                .reader
+                .record_with(dec, &e.blob)
+                .map_err(|e| self.pack_err(e))?;
+            Ok(f(Row {
+                hash: *h,
+                record: decode(&super::msg_key(h), &bytes)?,
+                folders: e.locations.iter().map(|l| l.0).collect(),
+            }))
+        })
+    }
+
+    /// Runs `f` over message entries on a few reader threads (each with its own decompression
+    /// context), keeping the entries' order.
+    fn in_parallel<T: Send>(
+        &self,
+        entries: Vec<(Hash, MessageEntry)>,
+        f: impl Fn(&mut RecordDecoder, &Hash, &MessageEntry) -> Result<Option<T>> + Sync,
+    ) -> Result<Vec<T>> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 8);
         let chunk = entries.len().div_ceil(threads).max(1);
+        let f = &f;
         let results: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = entries
                 .chunks(chunk)
@@ -74,16 +95,7 @@ impl Store {
                         let mut dec = RecordDecoder::new().map_err(|e| self.pack_err(e))?;
                         let mut out = Vec::with_capacity(part.len());
                         for (h, e) in part {
-                            let bytes = self
-                                .reader
-                                .record_with(&mut dec, &e.blob)
-                                .map_err(|e| self.pack_err(e))?;
-                            let row = Row {
-                                hash: *h,
-                                record: decode(&super::msg_key(h), &bytes)?,
-                                folders: e.locations.iter().map(|l| l.0).collect(),
-                            };
-                            out.extend(f(row));
+                            out.extend(f(&mut dec, h, e)?);
                         }
                         Ok(out)
                     })
@@ -94,7 +106,7 @@ impl Store {
                 .map(|h| {
                     h.join().unwrap_or_else(|_| {
                         Err(Error::Corrupt {
-                            key: "rows".into(),
+                            key: "messages".into(),
                             reason: "a reader thread panicked".into(),
                         })
                     })
@@ -217,45 +229,10 @@ impl Store {
                 entries.push((*h, e));
             }
         }
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8);
-        let chunk = entries.len().div_ceil(threads).max(1);
-        let f = &f;
-        let results: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = entries
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut out = Vec::with_capacity(part.len());
-                        for (h, e) in part {
-                            let (rec, text) =
-                                self.reader.entry(&e.blob).map_err(|e| self.pack_err(e))?;
-                            let record = decode(&super::msg_key(h), &rec)?;
-                            out.extend(f(*h, record, text));
-                        }
-                        Ok(out)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::Corrupt {
-                            key: "texts".into(),
-                            reason: "a reader thread panicked".into(),
-                        })
-                    })
-                })
-                .collect()
-        });
-        let mut out = Vec::with_capacity(entries.len());
-        for r in results {
-            out.extend(r?);
-        }
-        Ok(out)
+        self.in_parallel(entries, |_, h, e| {
+            let (rec, text) = self.reader.entry(&e.blob).map_err(|e| self.pack_err(e))?;
+            Ok(f(*h, decode(&super::msg_key(h), &rec)?, text))
+        })
     }
 
     /// Every stored message's hash, in key order.

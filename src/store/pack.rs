@@ -263,21 +263,24 @@ impl PackReader {
         Ok(record)
     }
 
-    /// The encoded record and the text body, from one decompression.
-    pub fn entry(&self, blob: &BlobRef) -> io::Result<(Vec<u8>, String)> {
+    /// The whole entry decompressed: record, raw message and text, back to back.
+    fn joined(&self, blob: &BlobRef) -> io::Result<Vec<u8>> {
         let frame = self.frame(blob)?;
-        let (rec, raw, text) = (
-            blob.record_len as usize,
-            blob.raw_len as usize,
-            blob.text_len as usize,
-        );
-        let joined = zstd::bulk::decompress(&frame, rec + raw + text)?;
-        if joined.len() != rec + raw + text {
+        let len = blob.record_len as usize + blob.raw_len as usize + blob.text_len as usize;
+        let joined = zstd::bulk::decompress(&frame, len)?;
+        if joined.len() != len {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "pack entry decompressed to the wrong size",
             ));
         }
+        Ok(joined)
+    }
+
+    /// The encoded record and the text body, from one decompression.
+    pub fn entry(&self, blob: &BlobRef) -> io::Result<(Vec<u8>, String)> {
+        let joined = self.joined(blob)?;
+        let (rec, raw) = (blob.record_len as usize, blob.raw_len as usize);
         Ok((
             joined[..rec].to_vec(),
             String::from_utf8_lossy(&joined[rec + raw..]).into_owned(),
@@ -286,19 +289,8 @@ impl PackReader {
 
     /// The raw message and its text body.
     pub fn blob(&self, blob: &BlobRef) -> io::Result<Blob> {
-        let frame = self.frame(blob)?;
-        let (rec, raw, text) = (
-            blob.record_len as usize,
-            blob.raw_len as usize,
-            blob.text_len as usize,
-        );
-        let joined = zstd::bulk::decompress(&frame, rec + raw + text)?;
-        if joined.len() != rec + raw + text {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "pack entry decompressed to the wrong size",
-            ));
-        }
+        let joined = self.joined(blob)?;
+        let (rec, raw) = (blob.record_len as usize, blob.raw_len as usize);
         Ok(Blob {
             raw: joined[rec..rec + raw].to_vec(),
             text: String::from_utf8_lossy(&joined[rec + raw..]).into_owned(),
