@@ -1,18 +1,21 @@
 //! The ticket index: every ticket, and the posting lists the views read. All of it is derived
-//! (from mail, the op log and read state), so it lives outside sled, in one zstd-compressed file
-//! in the data dir (`tickets.idx`: magic, version, complete flag, the fingerprint of the team
-//! set-up it was built for, then the tickets). It is rewritten whole, atomically, after each
-//! change, and rebuilt whenever it is missing, unreadable or built for another set-up. sled
-//! would keep several times its live bytes on disk for the same lists.
+//! (from mail, the op log and read state), so it lives outside sled, in one file in the data dir
+//! (`tickets.idx`: magic, version, complete flag, the fingerprint of the team set-up it was
+//! built for, the snooze wake times; then, compressed, the ids, lists and members; then the
+//! tickets in compressed blocks of 64, so that a command showing one page decompresses only the
+//! blocks on it). It is rewritten whole, atomically, after each change, and rebuilt whenever it
+//! is missing, unreadable or built for another set-up. sled would keep several times its live
+//! bytes on disk for the same lists.
 //!
 //! In memory, each posting list is a sorted vector of 24-byte entries (time key, full id), keyed
 //! by `sort field value 0x00 status`. `sort` is `x` (last activity) or `y` (creation; kept for
 //! `*` and `n` only — a filtered view sorted by creation sorts its matches). `field` is one byte:
 //! `*` every ticket, `n` not a ticket (automated mail), `a` assignee (empty value: unassigned),
-//! `k` kind, `p` priority, `t` tag, `c` customer, `o` organisation, `A` account. `status` is one
-//! byte in [`Shown`] order; the time key is big-endian and inverted so that newer sorts first. A
-//! view merges one list per status it shows: the first page costs a few dozen steps, whatever
-//! the mailbox size.
+//! `k` kind, `p` priority, `t` tag, `c` customer, `o` organisation, `A` account, `u` unread.
+//! `status` is one byte in [`Shown`] order; the time key is big-endian and inverted so that newer
+//! sorts first. A view merges one list per status it shows: the first page costs a few dozen
+//! steps, whatever the mailbox size. Search's ticket filters ([`Pick`]) are set operations on
+//! the same lists, so they never decode a ticket that is not shown.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use crate::store::{Error, Result};
 
 /// Bumped when the derived layout changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 4;
 
 /// The default views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,6 +147,98 @@ pub struct Query {
     pub all: bool,
 }
 
+/// A list field search's ticket filters can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListField {
+    Assignee,
+    Kind,
+    Priority,
+    Tag,
+    Customer,
+    Organisation,
+    Account,
+    Unread,
+}
+
+impl ListField {
+    fn byte(self) -> u8 {
+        match self {
+            ListField::Assignee => b'a',
+            ListField::Kind => b'k',
+            ListField::Priority => b'p',
+            ListField::Tag => b't',
+            ListField::Customer => b'c',
+            ListField::Organisation => b'o',
+            ListField::Account => b'A',
+            ListField::Unread => b'u',
+        }
+    }
+}
+
+/// What a value must be, for [`Pick::Field`].
+pub type Accept<'a> = Box<dyn Fn(&str) -> bool + 'a>;
+
+/// A condition on tickets (never on automated mail) that the posting lists answer exactly.
+pub enum Pick<'a> {
+    /// Every ticket.
+    All,
+    Status(Shown),
+    /// Tickets listed under the field with a value the function accepts (the value as the ticket
+    /// holds it: an address, a tag, a kind's or priority's name; empty for `Unread` and for an
+    /// unassigned ticket).
+    Field(ListField, Accept<'a>),
+    And(Vec<Pick<'a>>),
+    Or(Vec<Pick<'a>>),
+    Not(Box<Pick<'a>>),
+}
+
+/// Entries in both sorted lists.
+fn intersect(a: &[Entry], b: &[Entry]) -> Vec<Entry> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Entries of the sorted `a` not in the sorted `b`.
+fn subtract(a: &[Entry], b: &[Entry]) -> Vec<Entry> {
+    let mut j = 0;
+    let mut out = Vec::with_capacity(a.len().saturating_sub(b.len()));
+    for e in a {
+        while j < b.len() && b[j] < *e {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != *e {
+            out.push(*e);
+        }
+    }
+    out
+}
+
+/// Sorted, distinct entries from raw lists.
+fn gather<'l>(lists: impl Iterator<Item = &'l [u8]>) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut parts = 0;
+    for l in lists {
+        parts += 1;
+        out.extend(l.chunks_exact(24).filter_map(|c| Entry::try_from(c).ok()));
+    }
+    if parts > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
+    out
+}
+
 const ANY: [Shown; 4] = [Shown::Open, Shown::Pending, Shown::Snoozed, Shown::Closed];
 
 fn status_byte(s: Shown) -> u8 {
@@ -194,6 +289,9 @@ fn fields(t: &Ticket) -> Vec<(u8, String)> {
     v.extend(t.organisation.iter().map(|o| (b'o', o.clone())));
     v.extend(t.tags.iter().map(|x| (b't', x.clone())));
     v.extend(t.accounts.iter().map(|a| (b'A', a.clone())));
+    if t.unread {
+        v.push((b'u', String::new()));
+    }
     v
 }
 
@@ -245,6 +343,9 @@ fn memberships(t: &Ticket) -> Vec<(Vec<u8>, Entry)> {
             ));
         }
     }
+    // A ticket is in a list once, however many of its values lead there.
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -285,50 +386,8 @@ pub struct Built {
     pub fingerprint: [u8; 32],
 }
 
-/// The saved form, readable without decoding every ticket: listing a page decodes only the
-/// tickets on it.
-#[derive(Default, Serialize, Deserialize)]
-struct Frozen {
-    /// Postcard-encoded tickets back to back, in full-id order.
-    rows: Vec<u8>,
-    /// (full id, start, length) of each row, in full-id order.
-    at: Vec<(String, u32, u32)>,
-    /// (list key, entries) in key order; the entries are 24 bytes each, sorted.
-    lists: Vec<(Vec<u8>, Vec<u8>)>,
-    /// (message hash, row number), in hash order: which ticket holds a message.
-    members: Vec<([u8; 16], u32)>,
-    /// Snoozed tickets: (until, full id). Saved before the body, so that a refresh with
-    /// nothing to do reads only the head of the file.
-    #[serde(skip)]
-    wakes: Wakes,
-}
-
-impl Frozen {
-    fn row(&self, i: usize) -> Result<Ticket> {
-        let (fid, start, len) = &self.at[i];
-        let bytes = self
-            .rows
-            .get(*start as usize..(*start + *len) as usize)
-            .unwrap_or_default();
-        postcard::from_bytes(bytes).map_err(|e| Error::Corrupt {
-            key: format!("ticket {fid}"),
-            reason: e.to_string(),
-        })
-    }
-
-    fn find(&self, fid: &str) -> Option<usize> {
-        self.at
-            .binary_search_by(|(k, _, _)| k.as_str().cmp(fid))
-            .ok()
-    }
-
-    fn list(&self, key: &[u8]) -> Option<&[u8]> {
-        self.lists
-            .binary_search_by(|(k, _)| k.as_slice().cmp(key))
-            .ok()
-            .map(|i| self.lists[i].1.as_slice())
-    }
-}
+mod frozen;
+use frozen::Frozen;
 
 /// The working form, for changes.
 #[derive(Default)]
@@ -387,35 +446,6 @@ impl Thawed {
             }
         }
     }
-
-    fn freeze(&self) -> Result<Frozen> {
-        let mut f = Frozen::default();
-        for (fid, t) in &self.tickets {
-            let row = postcard::to_stdvec(t).map_err(|e| Error::Corrupt {
-                key: format!("ticket {fid}"),
-                reason: e.to_string(),
-            })?;
-            let n = f.at.len() as u32;
-            f.members.extend(t.hashes.iter().map(|h| (*h, n)));
-            f.at.push((fid.clone(), f.rows.len() as u32, row.len() as u32));
-            f.rows.extend_from_slice(&row);
-            if t.status == Shown::Snoozed
-                && let Some(until) = t.snoozed_until
-            {
-                f.wakes.push((until, fid.clone()));
-            }
-        }
-        let mut lists: Vec<(Vec<u8>, Vec<u8>)> = self
-            .lists
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.concat()))
-            .collect();
-        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        f.lists = lists;
-        f.members.sort_unstable();
-        Ok(f)
-    }
 }
 
 /// The index in memory: as read (frozen) until something changes it (thawed).
@@ -441,7 +471,7 @@ impl Data {
     fn thaw(&mut self) -> Result<&mut Thawed> {
         if let Data::Frozen(b, f) = self {
             let mut tickets = BTreeMap::new();
-            for i in 0..f.at.len() {
+            for i in 0..f.len() {
                 let t = f.row(i)?;
                 tickets.insert(t.full_id.clone(), t);
             }
@@ -477,7 +507,7 @@ impl Data {
     fn ids(&self) -> Vec<&str> {
         match self {
             Data::Empty | Data::Head(..) => Vec::new(),
-            Data::Frozen(_, f) => f.at.iter().map(|(k, _, _)| k.as_str()).collect(),
+            Data::Frozen(_, f) => (0..f.len()).map(|i| f.fid(i)).collect(),
             Data::Thawed(_, t) => t.tickets.keys().map(String::as_str).collect(),
         }
     }
@@ -485,7 +515,7 @@ impl Data {
     fn every(&self) -> Result<Vec<Ticket>> {
         match self {
             Data::Empty | Data::Head(..) => Ok(Vec::new()),
-            Data::Frozen(_, f) => (0..f.at.len()).map(|i| f.row(i)).collect(),
+            Data::Frozen(_, f) => (0..f.len()).map(|i| f.row(i)).collect(),
             Data::Thawed(_, t) => Ok(t.tickets.values().cloned().collect()),
         }
     }
@@ -494,16 +524,91 @@ impl Data {
     fn holder(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
         match self {
             Data::Empty | Data::Head(..) => Ok(None),
-            Data::Frozen(_, f) => match f.members.binary_search_by(|(h, _)| h.cmp(hash)) {
-                Ok(i) => f.row(f.members[i].1 as usize).map(Some),
-                Err(_) => Ok(None),
-            },
+            Data::Frozen(_, f) => f.holder(hash).map(|row| f.row(row)).transpose(),
             Data::Thawed(_, t) => Ok(t
                 .members
                 .get(hash)
                 .and_then(|fid| t.tickets.get(fid))
                 .cloned()),
         }
+    }
+
+    /// The posting lists whose key starts with `prefix`, with their keys.
+    fn lists_under(&self, prefix: &[u8]) -> Vec<(&[u8], &[u8])> {
+        match self {
+            Data::Empty | Data::Head(..) => Vec::new(),
+            Data::Frozen(_, f) => f.lists_under(prefix),
+            Data::Thawed(_, t) => t
+                .lists
+                .iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| (k.as_slice(), v.as_flattened()))
+                .collect(),
+        }
+    }
+
+    /// The entries of the tickets a condition picks, newest activity first.
+    fn pick(&self, p: &Pick) -> Vec<Entry> {
+        match p {
+            Pick::All => gather(
+                ANY.iter()
+                    .filter_map(|s| self.list(&list_key(b'x', b'*', "", *s))),
+            ),
+            Pick::Status(s) => gather(self.list(&list_key(b'x', b'*', "", *s)).into_iter()),
+            Pick::Field(field, accept) => {
+                let lists = self.lists_under(&[b'x', field.byte()]);
+                gather(lists.into_iter().filter_map(|(key, entries)| {
+                    // key = x field value 0x00 status
+                    let value = key.get(2..key.len().saturating_sub(2))?;
+                    accept(std::str::from_utf8(value).ok()?).then_some(entries)
+                }))
+            }
+            Pick::And(ps) => {
+                let mut out: Option<Vec<Entry>> = None;
+                for x in ps {
+                    let got = self.pick(x);
+                    out = Some(match out {
+                        None => got,
+                        Some(prev) => intersect(&prev, &got),
+                    });
+                    if out.as_ref().is_some_and(|o| o.is_empty()) {
+                        break;
+                    }
+                }
+                out.unwrap_or_else(|| self.pick(&Pick::All))
+            }
+            Pick::Or(ps) => {
+                let mut out: Vec<Entry> = ps.iter().flat_map(|x| self.pick(x)).collect();
+                out.sort_unstable();
+                out.dedup();
+                out
+            }
+            Pick::Not(x) => subtract(&self.pick(&Pick::All), &self.pick(x)),
+        }
+    }
+
+    /// The messages of the tickets with these entries.
+    fn hashes_of(&self, entries: &[Entry]) -> Result<Vec<[u8; 16]>> {
+        Ok(match self {
+            Data::Empty | Data::Head(..) => Vec::new(),
+            Data::Frozen(_, f) => {
+                let mut rows = vec![false; f.len()];
+                for e in entries {
+                    if let Some(i) = f.find(&entry_id(e)) {
+                        rows[i] = true;
+                    }
+                }
+                f.members()
+                    .filter(|(_, row)| rows.get(*row).copied().unwrap_or(false))
+                    .filter_map(|(h, _)| <[u8; 16]>::try_from(h).ok())
+                    .collect()
+            }
+            Data::Thawed(_, t) => entries
+                .iter()
+                .filter_map(|e| t.tickets.get(&entry_id(e)))
+                .flat_map(|t| t.hashes.iter().copied())
+                .collect(),
+        })
     }
 
     /// A posting list's entries (24 bytes each).
@@ -574,12 +679,26 @@ impl Index {
         }
     }
 
+    /// The body (see [`frozen`]): its fixed part now, lists and tickets when asked for.
     fn read(path: &Path) -> Option<Data> {
-        let bytes = std::fs::read(path).ok()?;
-        let (built, wakes, start) = Self::parse_head(&bytes)?;
-        let body = zstd::bulk::decompress(&bytes[start..], 1 << 30).ok()?;
-        let mut frozen: Frozen = postcard::from_bytes(&body).ok()?;
-        frozen.wakes = wakes;
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut head = Vec::new();
+        (&mut file).take(64 * 1024).read_to_end(&mut head).ok()?;
+        let parsed = match Self::parse_head(&head) {
+            Some(p) => p,
+            // Many snoozes make a longer head.
+            None => {
+                head.clear();
+                std::fs::File::open(path)
+                    .ok()?
+                    .read_to_end(&mut head)
+                    .ok()?;
+                Self::parse_head(&head)?
+            }
+        };
+        let (built, wakes, start) = parsed;
+        let frozen = Frozen::open(file, start as u64, wakes)?;
         Some(Data::Frozen(built, frozen))
     }
 
@@ -605,22 +724,19 @@ impl Index {
         let Data::Thawed(built, thawed) = data else {
             return Ok(());
         };
-        let frozen = thawed.freeze()?;
-        let encode_err = |e: postcard::Error| Error::Corrupt {
+        let (body, wakes) = Frozen::encode(&thawed.tickets, &thawed.lists)?;
+        let wakes = postcard::to_stdvec(&wakes).map_err(|e| Error::Corrupt {
             key: "ticket index".into(),
             reason: e.to_string(),
-        };
-        let body = postcard::to_stdvec(&frozen).map_err(encode_err)?;
-        let wakes = postcard::to_stdvec(&frozen.wakes).map_err(encode_err)?;
-        let packed = zstd::bulk::compress(&body, 1).map_err(|e| io(&self.path, e))?;
-        let mut out = Vec::with_capacity(45 + wakes.len() + packed.len());
+        })?;
+        let mut out = Vec::with_capacity(45 + wakes.len() + body.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&built.version.to_be_bytes());
         out.push(u8::from(built.complete));
         out.extend_from_slice(&built.fingerprint);
         out.extend_from_slice(&(wakes.len() as u32).to_be_bytes());
         out.extend_from_slice(&wakes);
-        out.extend_from_slice(&packed);
+        out.extend_from_slice(&body);
         let tmp = self.path.with_extension("idx.tmp");
         {
             use std::io::Write;
@@ -712,6 +828,15 @@ impl Index {
     /// The ticket holding a message (a binary search, whatever the number of tickets).
     pub fn ticket_of(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
         self.lock()?.holder(hash)
+    }
+
+    /// The full id of the ticket holding a message, without decoding the ticket.
+    pub fn holder_of(&self, hash: &[u8; 16]) -> Result<Option<String>> {
+        Ok(match &*self.lock()? {
+            Data::Empty | Data::Head(..) => None,
+            Data::Frozen(_, f) => f.holder(hash).map(|row| f.fid(row).to_string()),
+            Data::Thawed(_, t) => t.members.get(hash).cloned(),
+        })
     }
 
     /// Which ticket holds each message (for rethreading and lookups by Message-ID).
@@ -856,6 +981,36 @@ impl Index {
         Ok(out)
     }
 
+    /// The tickets a condition picks, newest activity first, at most `limit` (only those are
+    /// decoded).
+    pub fn pick(&self, p: &Pick, limit: usize) -> Result<Vec<Ticket>> {
+        let d = self.lock()?;
+        let mut out = Vec::new();
+        for e in d.pick(p).iter().take(limit) {
+            if let Some(t) = d.get(&entry_id(e))? {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many tickets a condition picks.
+    pub fn pick_count(&self, p: &Pick) -> Result<usize> {
+        Ok(self.lock()?.pick(p).len())
+    }
+
+    /// The full ids of every ticket a condition picks.
+    pub fn pick_ids(&self, p: &Pick) -> Result<Vec<String>> {
+        Ok(self.lock()?.pick(p).iter().map(|e| entry_id(e)).collect())
+    }
+
+    /// The messages of every ticket a condition picks.
+    pub fn pick_messages(&self, p: &Pick) -> Result<Vec<[u8; 16]>> {
+        let d = self.lock()?;
+        let entries = d.pick(p);
+        d.hashes_of(&entries)
+    }
+
     /// Counts per view (for the sidebar and `siphon tickets --counts`), read from the index.
     pub fn count(&self, q: &Query, me: Option<&str>) -> Result<usize> {
         let mut q = q.clone();
@@ -863,3 +1018,6 @@ impl Index {
         Ok(self.list(&q, me)?.len())
     }
 }
+
+#[cfg(test)]
+mod tests;
