@@ -6,7 +6,7 @@
 mod search;
 mod tickets;
 
-pub use search::{SearchHit, ticket_matches};
+pub use search::{SearchHit, pick};
 
 pub use tickets::{
     Edit, HistoryLine, MessageLine, NoteLine, Rebuilt, TicketDetail, TicketView, describe,

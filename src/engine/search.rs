@@ -13,8 +13,9 @@ use super::{Engine, Error, Result};
 use crate::account::Me;
 use crate::search::index::{self, MessageDoc, SearchIndex};
 use crate::search::query::{self, Field, IsFlag, Query};
-use crate::store::{Addr, Hash, MessageRecord};
-use crate::ticket::build::{Shown, Ticket};
+use crate::store::{Addr, BlobRef, Hash, MessageRecord, PackReader, Store};
+use crate::ticket::build::Shown;
+use crate::ticket::index::{Accept, Index, ListField, Pick, kind_name, priority_name};
 
 /// One result: a ticket, with its best matching message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -49,39 +50,60 @@ fn index_err(e: index::Error) -> Error {
     }
 }
 
-/// Whether a ticket satisfies the ticket part of a query.
-pub fn ticket_matches(q: &Query, t: &Ticket, me: Option<&Me>) -> bool {
-    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    let word = |field: Field, text: &str| -> bool {
+/// The ticket part of a query as a condition the ticket index answers from its lists. Ticket
+/// conditions pick tickets, never automated mail ("not tickets" have no status, tags or
+/// assignee to filter by; they are found by their words).
+pub fn pick<'a>(q: &'a Query, me: Option<&'a Me>) -> Pick<'a> {
+    let eq = |text: &str| {
         let text = text.trim().to_lowercase();
+        Box::new(move |v: &str| v.eq_ignore_ascii_case(&text)) as Accept<'a>
+    };
+    let word = |field: Field, text: String| -> Pick<'a> {
+        let lower = text.trim().to_lowercase();
         match field {
-            Field::Tag => t.tags.iter().any(|x| eq(x, &text)),
-            Field::Account => t.accounts.iter().any(|x| eq(x, &text)),
-            Field::Customer => t.customer.as_deref().is_some_and(|c| person(c, &text)),
-            Field::Org => t
-                .organisation
-                .as_deref()
-                .is_some_and(|o| eq(o, &text) || o.starts_with(&format!("{text}."))),
-            Field::Assignee => t.assignee.as_deref().is_some_and(|a| {
-                person(a, &text)
-                    || me.is_some_and(|m| eq(&m.email, a) && m.name.to_lowercase().contains(&text))
-            }),
-            _ => false,
+            Field::Tag => Pick::Field(ListField::Tag, eq(&lower)),
+            Field::Account => Pick::Field(ListField::Account, eq(&lower)),
+            Field::Customer => {
+                Pick::Field(ListField::Customer, Box::new(move |v| person(v, &lower)))
+            }
+            Field::Org => Pick::Field(
+                ListField::Organisation,
+                Box::new(move |v| {
+                    let v = v.to_lowercase();
+                    v == lower || v.starts_with(&format!("{lower}."))
+                }),
+            ),
+            Field::Assignee => Pick::Field(
+                ListField::Assignee,
+                Box::new(move |v| {
+                    !v.is_empty()
+                        && (person(v, &lower)
+                            || me.is_some_and(|m| {
+                                m.email.eq_ignore_ascii_case(v)
+                                    && m.name.to_lowercase().contains(&lower)
+                            }))
+                }),
+            ),
+            // Message-level words never reach here (see `index::split`).
+            _ => Pick::Or(Vec::new()),
         }
     };
     match q {
-        Query::And(qs) => qs.iter().all(|x| ticket_matches(x, t, me)),
-        Query::Or(qs) => qs.iter().any(|x| ticket_matches(x, t, me)),
-        Query::Not(x) => !ticket_matches(x, t, me),
-        Query::Word { field, text } => word(*field, text),
-        Query::Phrase { field, words } => word(*field, &words.join(" ")),
-        Query::Status(s) => t.status == *s,
-        Query::Kind(k) => t.kind == Some(*k),
-        Query::Priority(p) => t.priority == Some(*p),
-        Query::Is(IsFlag::Unread) => t.unread,
-        Query::Is(IsFlag::Mine) => me.is_some_and(|m| t.assignee.as_deref() == Some(&m.email)),
+        Query::And(qs) => Pick::And(qs.iter().map(|x| pick(x, me)).collect()),
+        Query::Or(qs) => Pick::Or(qs.iter().map(|x| pick(x, me)).collect()),
+        Query::Not(x) => Pick::Not(Box::new(pick(x, me))),
+        Query::Word { field, text } => word(*field, text.clone()),
+        Query::Phrase { field, words } => word(*field, words.join(" ")),
+        Query::Status(s) => Pick::Status(*s),
+        Query::Kind(k) => Pick::Field(ListField::Kind, eq(kind_name(*k))),
+        Query::Priority(p) => Pick::Field(ListField::Priority, eq(priority_name(*p))),
+        Query::Is(IsFlag::Unread) => Pick::Field(ListField::Unread, Box::new(|_| true)),
+        Query::Is(IsFlag::Mine) => match me {
+            Some(m) => Pick::Field(ListField::Assignee, eq(&m.email)),
+            None => Pick::Or(Vec::new()),
+        },
         // Message-level conditions never reach here (see `index::split`).
-        Query::HasAttachment | Query::After(_) | Query::Before(_) => true,
+        Query::HasAttachment | Query::After(_) | Query::Before(_) => Pick::All,
     }
 }
 
@@ -136,16 +158,17 @@ impl Engine {
         let store = self.store()?;
         self.search_index()?;
         if !store.has_unsearchable()? {
+            self.mark_ready()?;
             return Ok(0);
         }
         let (hashes, upto) = store.unsearchable()?;
         let total = hashes.len();
         let mut done = 0;
         for part in hashes.chunks(CHUNK) {
-            let docs: Vec<(Hash, MessageRecord, String)> =
-                store.texts_with(part, |h, r, text| Some((h, r, text)))?;
+            let docs: Vec<(Hash, BlobRef, MessageRecord, String)> =
+                store.texts_with(part, |h, b, r, text| Some((h, *b, r, text)))?;
             let ix = self.search_index()?;
-            ix.add(docs.iter().map(|(h, r, text)| {
+            ix.add(docs.iter().map(|(h, b, r, text)| {
                 MessageDoc {
                     hash: h,
                     subject: &r.subject,
@@ -161,6 +184,7 @@ impl Engine {
                         .join(" "),
                     date: r.date,
                     has_attachment: !r.attachments.is_empty(),
+                    blob: Some(*b),
                 }
             }))
             .map_err(index_err)?;
@@ -169,7 +193,76 @@ impl Engine {
         }
         self.search_index()?.commit().map_err(index_err)?;
         store.mark_searchable(Some(upto))?;
+        self.mark_ready()?;
         Ok(total)
+    }
+
+    /// Writes the ready file when the tickets and the search index hold everything stored, so
+    /// that the next search can answer without opening the store ([`Engine::search`]). It
+    /// names the configuration it was written under: editing it makes the file stale.
+    pub fn mark_ready(&mut self) -> Result<()> {
+        let store = self.store()?;
+        if store.has_unthreaded()? || store.has_unsearchable()? {
+            return Ok(());
+        }
+        let path = Store::ready_path(&self.paths.data_dir);
+        let stamp = self.config_stamp();
+        if std::fs::read_to_string(&path).is_ok_and(|m| m.trim() == stamp) {
+            return Ok(());
+        }
+        let tmp = path.with_extension("tmp");
+        let io = |e: std::io::Error| Error::Usage(format!("writing {}: {e}", path.display()));
+        std::fs::write(&tmp, format!("{stamp}\n")).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)?;
+        Ok(())
+    }
+
+    /// A digest of the configuration file as it is now.
+    fn config_stamp(&self) -> String {
+        let bytes = std::fs::read(&self.paths.config_file).unwrap_or_default();
+        blake3::hash(&bytes).to_hex().to_string()
+    }
+
+    /// Whether a search may answer from the ticket index and the search index alone: the
+    /// ready file is there for this configuration, the ticket index is whole, and no snooze is
+    /// due. (A damaged search index is found when it is opened.)
+    fn ready_to_read(&mut self) -> bool {
+        let path = Store::ready_path(&self.paths.data_dir);
+        let Ok(mark) = std::fs::read_to_string(&path) else {
+            return false;
+        };
+        if mark.trim() != self.config_stamp() {
+            return false;
+        }
+        let index = self
+            .tickets
+            .index
+            .get_or_insert_with(|| Index::open(&self.paths.data_dir))
+            .clone();
+        index
+            .built()
+            .ok()
+            .flatten()
+            .is_some_and(|b| b.complete && b.version == crate::ticket::index::INDEX_VERSION)
+            && index
+                .due(chrono::Utc::now().timestamp())
+                .is_ok_and(|d| d.is_empty())
+    }
+
+    /// The search index without the store, when it opens whole; a fresh one (missing or
+    /// damaged) needs the store to be refilled, and says so with None.
+    fn search_index_to_read(&mut self) -> Result<Option<&mut SearchIndex>> {
+        if self.search.is_none() {
+            let (ix, fresh) =
+                SearchIndex::open(&self.paths.data_dir.join("search")).map_err(index_err)?;
+            if fresh {
+                self.store()?.mark_searchable(None)?;
+                self.search = Some(ix);
+                return Ok(None);
+            }
+            self.search = Some(ix);
+        }
+        Ok(self.search.as_mut())
     }
 
     /// Rebuilds the message index from the store.
@@ -187,106 +280,128 @@ impl Engine {
         let tz = *chrono::Local::now().offset();
         let q = query::parse(text, chrono::Utc::now(), tz)
             .map_err(|e| Error::Usage(format!("{e}\n{}", e.pointer(text))))?;
-        let (msg_part, ticket_part) = index::split(&q).map_err(index_err)?;
-        self.refresh_tickets()?;
-        self.refresh_search(&|_, _| {})?;
+        let (msg_part, ticket_part) = index::split(&q);
+        // A one-shot search after a sync answers from the two indexes alone; otherwise (or in a
+        // process that has the store open anyway) the indexes are brought up to date first.
+        let read_only =
+            self.store.is_none() && self.ready_to_read() && self.search_index_to_read()?.is_some();
+        let tickets = if read_only {
+            match self.tickets.index.clone() {
+                Some(ix) => ix,
+                None => self.index()?,
+            }
+        } else {
+            self.refresh_tickets()?;
+            self.refresh_search(&|_, _| {})?;
+            self.index()?
+        };
         let me = self.me()?;
-        let tickets = self.index()?;
         let Some(msg_part) = msg_part else {
             // Filters only: the ticket index answers, newest activity first.
-            let mut out = Vec::new();
-            for t in tickets.all(crate::ticket::index::Sort::Activity)? {
-                if out.len() >= limit {
-                    break;
-                }
-                // Filters alone list tickets; automated mail is found by its words.
-                if !t.not_a_ticket
-                    && ticket_part
-                        .as_ref()
-                        .is_none_or(|p| ticket_matches(p, &t, me.as_ref()))
-                {
-                    out.push(SearchHit {
-                        id: t.id.clone(),
-                        subject: t.subject.clone(),
-                        status: t.status,
-                        score: 0.0,
-                        message_id: t.message_ids.last().cloned().unwrap_or_default(),
-                        snippet: String::new(),
-                        highlights: Vec::new(),
-                    });
-                }
-            }
-            return Ok(out);
+            let all = Query::And(Vec::new());
+            let p = pick(ticket_part.as_ref().unwrap_or(&all), me.as_ref());
+            return Ok(tickets
+                .pick(&p, limit)?
+                .into_iter()
+                .map(|t| SearchHit {
+                    id: t.id.clone(),
+                    subject: t.subject.clone(),
+                    status: t.status,
+                    score: 0.0,
+                    message_id: t.message_ids.last().cloned().unwrap_or_default(),
+                    snippet: String::new(),
+                    highlights: Vec::new(),
+                })
+                .collect());
         };
         // Without a word to score by (dates, attachments), every match ties: newest first.
         let by_date = by_date || !has_words(&msg_part);
-        let ix = self.search_index()?;
-        let tq = ix.compile(&msg_part).map_err(index_err)?;
+        let resolve = |sub: &Query| -> index::Result<Vec<Hash>> {
+            tickets
+                .pick_messages(&pick(sub, me.as_ref()))
+                .map_err(|e| index::Error::Unsupported(e.to_string()))
+        };
+        let packs = PackReader::new(&self.paths.data_dir.join("packs"));
+        let ix = self.search_index_to_read()?.ok_or_else(|| {
+            Error::Usage("the search index is being rebuilt; search again".into())
+        })?;
+        let mut tq = ix.compile(&msg_part, &resolve).map_err(index_err)?;
+        // The ticket part filters inside the index: the messages of the tickets it picks.
+        if let Some(tp) = &ticket_part {
+            let hashes = tickets.pick_messages(&pick(tp, me.as_ref()))?;
+            tq = Box::new(tantivy::query::BooleanQuery::new(vec![
+                (tantivy::query::Occur::Must, tq),
+                (tantivy::query::Occur::Must, index::messages(&hashes)),
+            ]));
+        }
         let mut want = (limit * 4).max(64);
         loop {
-            let hits = self
-                .search_index()?
-                .run(&*tq, by_date, want)
-                .map_err(index_err)?;
+            let hits = ix.run(&*tq, by_date, want).map_err(index_err)?;
             let exhausted = hits.len() < want;
-            let mut out: Vec<(SearchHit, Hash)> = Vec::new();
+            let mut out: Vec<(Hash, String)> = Vec::new();
             let mut seen = std::collections::HashSet::new();
-            for (hash, score, _) in hits {
+            let mut scores = Vec::new();
+            let mut blobs = Vec::new();
+            for index::Hit {
+                hash, score, blob, ..
+            } in hits
+            {
                 if out.len() >= limit {
                     break;
                 }
-                let Some(t) = tickets.ticket_of(&hash)? else {
+                let Some(fid) = tickets.holder_of(&hash)? else {
                     continue;
                 };
-                if !seen.insert(t.full_id.clone()) {
+                if !seen.insert(fid.clone()) {
                     continue;
                 }
-                if ticket_part
-                    .as_ref()
-                    .is_some_and(|p| !ticket_matches(p, &t, me.as_ref()))
-                {
-                    continue;
-                }
+                out.push((hash, fid));
+                scores.push(score);
+                blobs.push(blob);
+            }
+            if out.len() < limit && !exhausted {
+                want *= 4;
+                continue;
+            }
+            // Only what is shown is decoded and read, straight from the packs.
+            let texts: Vec<String> = blobs
+                .iter()
+                .map(|b| {
+                    b.and_then(|b| packs.entry(&b).ok())
+                        .map(|(_, text)| text)
+                        .unwrap_or_default()
+                })
+                .collect();
+            let bodies: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let snippets = ix.snippets(&*tq, &bodies);
+            let mut results = Vec::with_capacity(out.len());
+            for ((((hash, fid), score), (snippet, ranges)), body) in
+                out.iter().zip(scores).zip(snippets).zip(&bodies)
+            {
+                let Some(t) = tickets.get(fid)? else { continue };
                 let message_id = t
                     .hashes
                     .iter()
-                    .position(|h| *h == hash)
+                    .position(|h| h == hash)
                     .and_then(|i| t.message_ids.get(i).cloned())
                     .unwrap_or_default();
-                out.push((
-                    SearchHit {
-                        id: t.id.clone(),
-                        subject: t.subject.clone(),
-                        status: t.status,
-                        score: if by_date { 0.0 } else { score },
-                        message_id,
-                        snippet: String::new(),
-                        highlights: Vec::new(),
-                    },
-                    hash,
-                ));
+                let (snippet, highlights) = if snippet.is_empty() {
+                    // The words matched elsewhere (subject, names): the message's opening.
+                    (opening(body), Vec::new())
+                } else {
+                    (snippet, ranges.into_iter().map(|(a, b)| [a, b]).collect())
+                };
+                results.push(SearchHit {
+                    id: t.id.clone(),
+                    subject: t.subject.clone(),
+                    status: t.status,
+                    score: if by_date { 0.0 } else { score },
+                    message_id,
+                    snippet,
+                    highlights,
+                });
             }
-            if out.len() >= limit || exhausted {
-                let store = self.store()?;
-                let hashes: Vec<Hash> = out.iter().map(|(_, h)| *h).collect();
-                let texts = store.texts_with(&hashes, |h, _, text| Some((h, text)))?;
-                let ix = self.search_index()?;
-                for (hit, h) in out.iter_mut() {
-                    if let Some((_, text)) = texts.iter().find(|(x, _)| x == h) {
-                        let (snippet, ranges) = ix.snippet(&*tq, text);
-                        if snippet.is_empty() {
-                            // The words matched elsewhere (subject, names, a stem): show the
-                            // message's opening lines.
-                            hit.snippet = opening(text);
-                        } else {
-                            hit.snippet = snippet;
-                            hit.highlights = ranges.into_iter().map(|(a, b)| [a, b]).collect();
-                        }
-                    }
-                }
-                return Ok(out.into_iter().map(|(h, _)| h).collect());
-            }
-            want *= 4;
+            return Ok(results);
         }
     }
 }

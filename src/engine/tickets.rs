@@ -28,7 +28,7 @@ pub(super) struct TicketState {
     ops: Option<Vec<Op>>,
     clock: Option<Clock>,
     catalog: Option<Catalog>,
-    index: Option<Index>,
+    pub(super) index: Option<Index>,
 }
 
 /// What a change needs to bring tickets up to date: config, ops, team, index.

@@ -247,7 +247,9 @@ pub fn guess_language(text: &str) -> Option<Lang> {
         id += u32::from(ID.contains(&w.as_str()));
     }
     let best = en.max(fr).max(id);
-    if best < 3 {
+    // Three telling words, or two when no other language has any (a one-line message).
+    let others = en + fr + id - best;
+    if best < 3 && !(best == 2 && others == 0) {
         return None;
     }
     let lead = |x: u32| x == best && [en, fr, id].iter().filter(|&&y| y == best).count() == 1;

@@ -12,20 +12,25 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScorer, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{
     Field as TField, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, Score, SegmentReader, TERMINATED,
+    TantivyDocument, Term,
+};
 
 use super::analysis::{self, FOLDED, Lang, STEM_EN, STEM_FR};
 use super::query::{Field, Query};
+use crate::store::BlobRef;
 use tantivy::tokenizer::TokenStream as _;
 
 /// Bumped when the schema or the analysis changes; an index of another version is rebuilt.
-pub const SEARCH_VERSION: u32 = 1;
+pub const SEARCH_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -61,6 +66,11 @@ pub struct Fields {
     pub stem_fr: TField,
     pub date: TField,
     pub has_attachment: TField,
+    /// Where the message lives in the packs, so that a snippet reads its text without the
+    /// store's metadata.
+    pub blob: TField,
+    /// The first 8 bytes of the hash, for ticket conditions ([`messages`]).
+    pub key: TField,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -89,6 +99,8 @@ fn schema() -> (Schema, Fields) {
         stem_fr: b.add_text_field("stem_fr", stem(STEM_FR)),
         date: b.add_i64_field("date", INDEXED | STORED | tantivy::schema::FAST),
         has_attachment: b.add_u64_field("has_attachment", INDEXED),
+        blob: b.add_bytes_field("blob", STORED),
+        key: b.add_u64_field("key", tantivy::schema::FAST),
     };
     (b.build(), fields)
 }
@@ -104,6 +116,17 @@ pub struct MessageDoc<'a> {
     pub attachments: String,
     pub date: i64,
     pub has_attachment: bool,
+    pub blob: Option<BlobRef>,
+}
+
+/// A matching message.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub hash: [u8; 16],
+    /// The score, or with `by_date` the date.
+    pub score: f32,
+    pub date: i64,
+    pub blob: Option<BlobRef>,
 }
 
 pub fn hex(h: &[u8; 16]) -> String {
@@ -235,7 +258,10 @@ impl SearchIndex {
             doc.add_text(f.to, &m.to);
             doc.add_text(f.cc, &m.cc);
             doc.add_text(f.attachments, &m.attachments);
-            match analysis::guess_language(m.body) {
+            // The language from the subject and the body together: a short body alone often
+            // says too little.
+            let sample = format!("{}\n{}", m.subject, m.body);
+            match analysis::guess_language(&sample) {
                 Some(Lang::English) => {
                     doc.add_text(f.stem_en, m.subject);
                     doc.add_text(f.stem_en, m.body);
@@ -248,6 +274,10 @@ impl SearchIndex {
             }
             doc.add_i64(f.date, m.date);
             doc.add_u64(f.has_attachment, u64::from(m.has_attachment));
+            doc.add_u64(f.key, key(m.hash));
+            if let Some(b) = m.blob.and_then(|b| postcard::to_stdvec(&b).ok()) {
+                doc.add_bytes(f.blob, &b);
+            }
             w.add_document(doc).map_err(|e| Error::Index {
                 dir: PathBuf::new(),
                 source: e,
@@ -283,35 +313,56 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The message-level part of a query as a tantivy query.
-    pub fn compile(&self, q: &Query) -> Result<Box<dyn TQuery>> {
-        compile(&self.fields, q)
+    /// The message-level part of a query as a tantivy query (see [`compile`]).
+    pub fn compile(&self, q: &Query, resolve: Resolve) -> Result<Box<dyn TQuery>> {
+        compile(&self.fields, q, resolve)
     }
 
-    /// Matching messages, best first (by score, or newest first), as (hash, score, date).
-    /// With `by_date`, the score is the date.
-    pub fn run(
-        &self,
-        query: &dyn TQuery,
-        by_date: bool,
-        limit: usize,
-    ) -> Result<Vec<([u8; 16], f32, i64)>> {
+    /// Matching messages, best first (by score, or newest first).
+    pub fn run(&self, query: &dyn TQuery, by_date: bool, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
+        // The top is chosen by (score or date, date, hash), never by where a document sits in
+        // the index: an index built message by message and one rebuilt at once give the same
+        // answer, ties included.
+        let columns = |seg: &SegmentReader| {
+            let f = seg.fast_fields();
+            (f.i64("date").ok(), f.u64("key").ok())
+        };
+        let order = |date: &Option<tantivy::columnar::Column<i64>>,
+                     key: &Option<tantivy::columnar::Column<u64>>,
+                     doc: DocId| {
+            (
+                date.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+                !key.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
+            )
+        };
+        let top = TopDocs::with_limit(limit.max(1));
         let hits: Vec<(f32, DocAddress)> = if by_date {
             searcher
                 .search(
                     query,
-                    &TopDocs::with_limit(limit.max(1))
-                        .order_by_fast_field::<i64>("date", Order::Desc),
+                    &top.custom_score(move |seg: &SegmentReader| {
+                        let (date, key) = columns(seg);
+                        move |doc: DocId| order(&date, &key, doc)
+                    }),
                 )
                 .map_err(|e| self.err(e))?
                 .into_iter()
-                .map(|(d, a)| (d as f32, a))
+                .map(|((d, _), a)| (d as f32, a))
                 .collect()
         } else {
             searcher
-                .search(query, &TopDocs::with_limit(limit.max(1)))
+                .search(
+                    query,
+                    &top.tweak_score(move |seg: &SegmentReader| {
+                        let (date, key) = columns(seg);
+                        move |doc: DocId, score: Score| (score, order(&date, &key, doc))
+                    }),
+                )
                 .map_err(|e| self.err(e))?
+                .into_iter()
+                .map(|((score, _), a)| (score, a))
+                .collect()
         };
         let mut out = Vec::with_capacity(hits.len());
         for (score, addr) in hits {
@@ -324,28 +375,62 @@ impl SearchIndex {
                 .get_first(self.fields.date)
                 .and_then(|v| v.as_i64())
                 .unwrap_or(0);
-            if let Some(h) = hash {
-                out.push((h, score, date));
+            let blob = doc
+                .get_first(self.fields.blob)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| postcard::from_bytes(b).ok());
+            if let Some(hash) = hash {
+                out.push(Hit {
+                    hash,
+                    score,
+                    date,
+                    blob,
+                });
             }
         }
         // Ties go by date then hash, not by where a document happens to sit in the index, so a
         // rebuilt index answers in the same order.
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.date.cmp(&a.date))
+                .then(a.hash.cmp(&b.hash))
+        });
         Ok(out)
     }
 
-    /// A snippet of `text` around the query's words in the body, with the highlighted ranges.
-    pub fn snippet(&self, query: &dyn TQuery, text: &str) -> (String, Vec<(usize, usize)>) {
+    /// Snippets of message texts around the query's words, each with its highlighted byte
+    /// ranges: the words as written (folded), else by their English or French stems ("crash"
+    /// highlights "crashes"). Empty when the words matched only elsewhere (subject, names).
+    pub fn snippets(
+        &self,
+        query: &dyn TQuery,
+        texts: &[&str],
+    ) -> Vec<(String, Vec<(usize, usize)>)> {
         let searcher = self.reader.searcher();
-        match tantivy::snippet::SnippetGenerator::create(&searcher, query, self.fields.body) {
-            Ok(mut g) => {
+        let f = self.fields;
+        let generators: Vec<tantivy::snippet::SnippetGenerator> = [f.body, f.stem_en, f.stem_fr]
+            .into_iter()
+            .filter_map(|field| {
+                let mut g =
+                    tantivy::snippet::SnippetGenerator::create(&searcher, query, field).ok()?;
                 g.set_max_num_chars(160);
-                let s = g.snippet(text);
-                let ranges = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
-                (s.fragment().to_string(), ranges)
-            }
-            Err(_) => (String::new(), Vec::new()),
-        }
+                Some(g)
+            })
+            .collect();
+        texts
+            .iter()
+            .map(|text| {
+                for g in &generators {
+                    let s = g.snippet(text);
+                    if !s.highlighted().is_empty() {
+                        let ranges = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
+                        return (s.fragment().to_string(), ranges);
+                    }
+                }
+                (String::new(), Vec::new())
+            })
+            .collect()
     }
 }
 
@@ -386,8 +471,9 @@ pub fn level(q: &Query) -> Level {
 }
 
 /// Splits a query into the part the message index answers and the part checked on tickets.
-/// Inside an `OR` (or a negated group) the two cannot mix.
-pub fn split(q: &Query) -> Result<(Option<Query>, Option<Query>)> {
+/// A group mixing the two (`crash OR status:pending`) goes to the message part: its ticket
+/// conditions become the messages of the tickets they pick (see [`compile`]).
+pub fn split(q: &Query) -> (Option<Query>, Option<Query>) {
     let parts: Vec<&Query> = match q {
         Query::And(qs) => qs.iter().collect(),
         other => vec![other],
@@ -395,15 +481,8 @@ pub fn split(q: &Query) -> Result<(Option<Query>, Option<Query>)> {
     let (mut msg, mut tick) = (Vec::new(), Vec::new());
     for p in parts {
         match level(p) {
-            Level::Message => msg.push(p.clone()),
             Level::Ticket => tick.push(p.clone()),
-            Level::Mixed => {
-                return Err(Error::Unsupported(
-                    "inside OR or -( ), words and ticket filters (status:, tag:, is: …) cannot \
-                     mix; put the ticket filters outside the group"
-                        .into(),
-                ));
-            }
+            Level::Message | Level::Mixed => msg.push(p.clone()),
         }
     }
     let join = |mut v: Vec<Query>| match v.len() {
@@ -411,7 +490,72 @@ pub fn split(q: &Query) -> Result<(Option<Query>, Option<Query>)> {
         1 => v.pop(),
         _ => Some(Query::And(v)),
     };
-    Ok((join(msg), join(tick)))
+    (join(msg), join(tick))
+}
+
+/// The key of a message in the index's `key` fast field: the first 8 bytes of its hash.
+fn key(hash: &[u8; 16]) -> u64 {
+    let mut k = [0u8; 8];
+    k.copy_from_slice(&hash[..8]);
+    u64::from_be_bytes(k)
+}
+
+/// Messages by content hash: what a ticket condition stands for in the message index. One pass
+/// over the `key` fast field per segment, whatever the number of messages; it filters and never
+/// adds to a score.
+pub fn messages(hashes: &[[u8; 16]]) -> Box<dyn TQuery> {
+    if hashes.is_empty() {
+        return nothing();
+    }
+    Box::new(Messages {
+        keys: std::sync::Arc::new(hashes.iter().map(key).collect()),
+    })
+}
+
+#[derive(Clone, Debug)]
+struct Messages {
+    keys: std::sync::Arc<std::collections::HashSet<u64>>,
+}
+
+impl TQuery for Messages {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for Messages {
+    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let keys = reader.fast_fields().u64("key")?;
+        let docs = (0..reader.max_doc())
+            .filter(|d| keys.first(*d).is_some_and(|k| self.keys.contains(&k)))
+            .collect();
+        Ok(Box::new(ConstScorer::new(DocList { docs, at: 0 }, 0.0)))
+    }
+
+    fn explain(&self, _: &SegmentReader, _: DocId) -> tantivy::Result<Explanation> {
+        Ok(Explanation::new("message of a picked ticket", 0.0))
+    }
+}
+
+/// Documents in increasing order.
+struct DocList {
+    docs: Vec<DocId>,
+    at: usize,
+}
+
+impl DocSet for DocList {
+    fn advance(&mut self) -> DocId {
+        self.at += 1;
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.docs.len() as u32
+    }
 }
 
 /// The folded text fields a free word or phrase looks in.
@@ -514,15 +658,25 @@ fn nothing() -> Box<dyn TQuery> {
     )]))
 }
 
-/// Compiles the message-level part of a query.
-pub fn compile(f: &Fields, q: &Query) -> Result<Box<dyn TQuery>> {
+/// What a ticket-level condition inside a mixed group stands for: the messages of the tickets
+/// it picks.
+pub type Resolve<'a> = &'a dyn Fn(&Query) -> Result<Vec<[u8; 16]>>;
+
+/// Compiles the message-level part of a query. Ticket conditions (met only inside a mixed
+/// group) go to `resolve`.
+pub fn compile(f: &Fields, q: &Query, resolve: Resolve) -> Result<Box<dyn TQuery>> {
+    if level(q) == Level::Ticket {
+        return Ok(messages(&resolve(q)?));
+    }
     Ok(match q {
         Query::And(qs) => {
             let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             for x in qs {
                 match x {
-                    Query::Not(inner) => clauses.push((Occur::MustNot, compile(f, inner)?)),
-                    other => clauses.push((Occur::Must, compile(f, other)?)),
+                    Query::Not(inner) => {
+                        clauses.push((Occur::MustNot, compile(f, inner, resolve)?))
+                    }
+                    other => clauses.push((Occur::Must, compile(f, other, resolve)?)),
                 }
             }
             if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
@@ -533,13 +687,13 @@ pub fn compile(f: &Fields, q: &Query) -> Result<Box<dyn TQuery>> {
         Query::Or(qs) => {
             let clauses = qs
                 .iter()
-                .map(|x| Ok((Occur::Should, compile(f, x)?)))
+                .map(|x| Ok((Occur::Should, compile(f, x, resolve)?)))
                 .collect::<Result<Vec<_>>>()?;
             Box::new(BooleanQuery::new(clauses))
         }
         Query::Not(inner) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>),
-            (Occur::MustNot, compile(f, inner)?),
+            (Occur::MustNot, compile(f, inner, resolve)?),
         ])),
         Query::Word { field, text } => {
             let tokens = word_tokens(text);

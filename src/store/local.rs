@@ -218,10 +218,11 @@ impl Store {
 
     /// Records and plain-text bodies of some messages, read in parallel, turned into what the
     /// caller needs inside the reader threads.
+    /// The closure also gets where the message lives in the packs.
     pub fn texts_with<T: Send>(
         &self,
         hashes: &[Hash],
-        f: impl Fn(Hash, MessageRecord, String) -> Option<T> + Sync,
+        f: impl Fn(Hash, &super::BlobRef, MessageRecord, String) -> Option<T> + Sync,
     ) -> Result<Vec<T>> {
         let mut entries = Vec::with_capacity(hashes.len());
         for h in hashes {
@@ -231,7 +232,7 @@ impl Store {
         }
         self.in_parallel(entries, |_, h, e| {
             let (rec, text) = self.reader.entry(&e.blob).map_err(|e| self.pack_err(e))?;
-            Ok(f(*h, decode(&super::msg_key(h), &rec)?, text))
+            Ok(f(*h, &e.blob, decode(&super::msg_key(h), &rec)?, text))
         })
     }
 
@@ -273,6 +274,7 @@ impl Store {
         for (key, value) in ops {
             batch.insert(tagged(b'o', &key), value);
         }
+        self.unready()?;
         self.commit(batch)
     }
 

@@ -428,6 +428,21 @@ impl Store {
         Ok(())
     }
 
+    /// The file that says the tickets and the search index hold everything stored, for
+    /// readers that answer without opening the store (see `engine::search`). Whatever adds
+    /// messages or ops removes it first; whoever brings the followers up to date writes it.
+    pub fn ready_path(dir: &Path) -> PathBuf {
+        dir.join("ready")
+    }
+
+    /// Removes the ready file (before a change the followers have not taken yet).
+    pub fn unready(&self) -> Result<()> {
+        match std::fs::remove_file(Self::ready_path(&self.dir)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(self.pack_err(e)),
+            _ => Ok(()),
+        }
+    }
+
     /// Makes every committed batch durable now.
     pub fn flush(&self) -> Result<()> {
         self.db.flush().map_err(|e| self.db_err(e))?;
@@ -501,6 +516,9 @@ impl Store {
             }
         }
         edits.write(&mut batch);
+        if stats.new_messages > 0 {
+            self.unready()?;
+        }
         batch.insert(b"P", &be32(pack_no));
         batch.insert(&pack_key(pack_no), &end.to_be_bytes());
         batch.insert(folder_key(&state.account, &state.name), encode(&state));

@@ -70,6 +70,7 @@ fn build() -> (tempfile::TempDir, SearchIndex) {
         attachments: m.attachments.to_string(),
         date: NOW - m.days_ago * DAY,
         has_attachment: !m.attachments.is_empty(),
+        blob: None,
     });
     assert_eq!(ix.add(docs).unwrap(), 4);
     ix.commit().unwrap();
@@ -80,13 +81,15 @@ fn found(ix: &SearchIndex, q: &str) -> Vec<u8> {
     let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
     let tz = chrono::FixedOffset::east_opt(0).unwrap();
     let parsed = parse(q, now, tz).unwrap_or_else(|e| panic!("{q}: {e}"));
-    let (msg, _) = split(&parsed).unwrap();
-    let tq = ix.compile(&msg.expect("a message-level query")).unwrap();
+    let (msg, _) = split(&parsed);
+    let tq = ix
+        .compile(&msg.expect("a message-level query"), &no_tickets)
+        .unwrap();
     let mut ids: Vec<u8> = ix
         .run(&*tq, false, 50)
         .unwrap()
         .into_iter()
-        .map(|(h, _, _)| h[0])
+        .map(|h| h.hash[0])
         .collect();
     ids.sort_unstable();
     ids
@@ -133,19 +136,56 @@ fn what_must_and_must_not_match() {
     }
 }
 
+/// Ticket conditions in these tests pick no ticket.
+fn no_tickets(_: &Query) -> super::Result<Vec<[u8; 16]>> {
+    Ok(Vec::new())
+}
+
 #[test]
-fn ticket_filters_are_split_off_and_mixing_them_in_or_is_refused() {
+fn ticket_filters_are_split_off_and_mixed_groups_stay_with_the_messages() {
     let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
     let tz = chrono::FixedOffset::east_opt(0).unwrap();
     let q = parse("crash status:open tag:vip", now, tz).unwrap();
-    let (m, t) = split(&q).unwrap();
+    let (m, t) = split(&q);
     assert_eq!(level(&m.unwrap()), Level::Message);
     assert_eq!(level(&t.unwrap()), Level::Ticket);
     let q = parse("status:open OR status:pending", now, tz).unwrap();
-    assert!(matches!(split(&q).unwrap(), (None, Some(_))));
-    let q = parse("crash OR status:open", now, tz).unwrap();
-    let err = split(&q).unwrap_err().to_string();
-    assert!(err.contains("cannot"), "{err}");
+    assert!(matches!(split(&q), (None, Some(_))));
+    let q = parse("(crash OR status:open) tag:vip", now, tz).unwrap();
+    let (m, t) = split(&q);
+    assert_eq!(level(&m.unwrap()), Level::Mixed);
+    assert_eq!(level(&t.unwrap()), Level::Ticket);
+}
+
+#[test]
+fn a_ticket_condition_in_a_mixed_group_stands_for_its_tickets_messages() {
+    let (_dir, ix) = build();
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let picked = |q: &Query| -> super::Result<Vec<[u8; 16]>> {
+        // "status:pending" picks the ticket of message 3; "-status:pending" the others.
+        Ok(match q {
+            Query::Status(_) => vec![hash(3)],
+            Query::Not(_) => vec![hash(1), hash(2), hash(4)],
+            _ => Vec::new(),
+        })
+    };
+    let ids = |q: &str| -> Vec<u8> {
+        let (m, _) = split(&parse(q, now, tz).unwrap());
+        let tq = ix.compile(&m.unwrap(), &picked).unwrap();
+        let mut ids: Vec<u8> = ix
+            .run(&*tq, false, 50)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.hash[0])
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(ids("crash OR status:pending"), [1, 3]);
+    assert_eq!(ids("(crash OR status:pending) has:attachment"), [1, 3]);
+    assert_eq!(ids("tagihan OR -status:pending"), [1, 2, 3, 4]);
+    assert_eq!(ids("crash -status:pending"), [1]);
 }
 
 #[test]
@@ -153,11 +193,26 @@ fn snippets_highlight_the_words() {
     let (_dir, ix) = build();
     let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
     let tz = chrono::FixedOffset::east_opt(0).unwrap();
-    let q = ix.compile(&parse("export", now, tz).unwrap()).unwrap();
-    let (text, ranges) = ix.snippet(&*q, corpus()[0].body);
+    let q = ix
+        .compile(&parse("export", now, tz).unwrap(), &no_tickets)
+        .unwrap();
+    let (text, ranges) = ix.snippets(&*q, &[corpus()[0].body]).remove(0);
     assert!(!ranges.is_empty(), "{text}");
     let (a, b) = ranges[0];
     assert_eq!(text[a..b].to_lowercase(), "export");
+    // By its stem: "crash" highlights "crashes".
+    let q = ix
+        .compile(&parse("crash", now, tz).unwrap(), &no_tickets)
+        .unwrap();
+    let (text, ranges) = ix.snippets(&*q, &[corpus()[0].body]).remove(0);
+    assert!(!ranges.is_empty(), "{text}");
+    let (a, b) = ranges[0];
+    assert_eq!(text[a..b].to_lowercase(), "crashes");
+    // Words found only in the subject leave the body unhighlighted.
+    let q = ix
+        .compile(&parse("subject:billing", now, tz).unwrap(), &no_tickets)
+        .unwrap();
+    assert!(ix.snippets(&*q, &[corpus()[3].body])[0].1.is_empty());
 }
 
 #[test]
@@ -174,4 +229,52 @@ fn a_damaged_index_is_made_anew() {
     let (ix, fresh) = SearchIndex::open(&path).unwrap();
     assert!(fresh, "a damaged index must be rebuilt");
     assert_eq!(ix.num_docs(), 0);
+}
+
+#[test]
+fn ties_are_broken_by_date_then_hash_not_by_place_in_the_index() {
+    let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let doc = |i: u8| MessageDoc {
+        hash: Box::leak(Box::new([i; 16])),
+        subject: "Invoice",
+        body: "Please send the invoice again",
+        from: "a@client.example".into(),
+        to: "support@acme.example".into(),
+        cc: String::new(),
+        attachments: String::new(),
+        // Pairs share a date: the hash decides between them.
+        date: NOW - i64::from(i / 2) * DAY,
+        has_attachment: false,
+        blob: None,
+    };
+    let top = |order: Vec<u8>, commit_each: bool, by_date: bool| -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut ix, _) = SearchIndex::open(&dir.path().join("search")).unwrap();
+        for i in order {
+            ix.add([doc(i)]).unwrap();
+            if commit_each {
+                ix.commit().unwrap();
+            }
+        }
+        ix.commit().unwrap();
+        let q = ix
+            .compile(&parse("invoice", now, tz).unwrap(), &no_tickets)
+            .unwrap();
+        ix.run(&*q, by_date, 5)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.hash[0])
+            .collect()
+    };
+    for by_date in [false, true] {
+        let forward = top((1..=20).collect(), true, by_date);
+        let backward = top((1..=20).rev().collect(), false, by_date);
+        assert_eq!(forward, backward, "by date: {by_date}");
+        assert_eq!(
+            forward,
+            [1, 2, 3, 4, 5],
+            "newest first, then the smaller hash"
+        );
+    }
 }
