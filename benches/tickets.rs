@@ -35,8 +35,8 @@ use siphon_testkit::corpus;
 use siphon_testkit::dovecot::Dovecot;
 
 use common::{
-    BaseArgs, Bench, Runs, SEED, Siphon, Timed, du_bytes, fmt_bytes, fmt_count, fmt_rss, row, secs,
-    spec, version_of,
+    BaseArgs, Bench, Runs, SEED, Siphon, Timed, du_bytes, fmt_bytes, fmt_count, fmt_rss,
+    percentile, row, secs, spec, version_of,
 };
 use notmuch::Notmuch;
 use score::{Score, Truth};
@@ -249,8 +249,6 @@ fn siphon(
         );
         let mut figures = runs.json();
         figures["command"] = json!(page_args.join(" "));
-        figures["p50_s"] = json!(secs(percentile(&runs.sorted, 50.0)));
-        figures["p95_s"] = json!(secs(percentile(&runs.sorted, 95.0)));
         report["siphon"]["open_page"] = figures;
     }
 
@@ -542,15 +540,6 @@ fn repeat(
     (1..=n)
         .map(|i| bench.timed(&format!("{label} ({i})"), &siphon.bin, &siphon.args(args)))
         .collect()
-}
-
-/// The nearest-rank percentile of durations sorted fastest first, `p` in (0, 100]; zero for none.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
-    sorted
-        .get(rank.clamp(1, sorted.len().max(1)) - 1)
-        .copied()
-        .unwrap_or_default()
 }
 
 /// The tickets of `siphon tickets --json`: a JSON array (or an object holding one as `tickets`).

@@ -214,7 +214,11 @@ impl Bench {
                 let _ = child.wait();
                 break None;
             }
-            std::thread::sleep(Duration::from_millis(2));
+            // Poll finely while the command is young, so that a 10 ms command is timed to a
+            // fraction of a millisecond, then back off to 2 ms to leave the CPU to long ones.
+            std::thread::sleep(
+                (start.elapsed() / 100).clamp(Duration::from_micros(50), Duration::from_millis(2)),
+            );
         };
         let wall = start.elapsed();
         let stderr = fs::read_to_string(&err_path).unwrap_or_default();
@@ -342,16 +346,27 @@ impl Runs {
         self.sorted[self.sorted.len() / 2]
     }
 
-    /// Every run, median, min, peak RSS and whether all succeeded.
+    /// Every run, median, min, p50, p95, peak RSS and whether all succeeded.
     pub fn json(&self) -> Value {
         json!({
             "runs_s": self.walls.iter().map(|w| secs(*w)).collect::<Vec<_>>(),
             "median_s": secs(self.median()),
             "min_s": secs(self.min()),
+            "p50_s": secs(percentile(&self.sorted, 50.0)),
+            "p95_s": secs(percentile(&self.sorted, 95.0)),
             "peak_rss_kb": self.peak_rss_kb,
             "ok": self.ok,
         })
     }
+}
+
+/// The nearest-rank percentile of durations sorted fastest first, `p` in (0, 100]; zero for none.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
+    sorted
+        .get(rank.clamp(1, sorted.len().max(1)) - 1)
+        .copied()
+        .unwrap_or_default()
 }
 
 /// Seconds, to 0.1 ms.

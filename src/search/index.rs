@@ -356,7 +356,7 @@ impl SearchIndex {
                     query,
                     &top.tweak_score(move |seg: &SegmentReader| {
                         let (date, key) = columns(seg);
-                        move |doc: DocId, score: Score| (score, order(&date, &key, doc))
+                        move |doc: DocId, score: Score| (rounded(score), order(&date, &key, doc))
                     }),
                 )
                 .map_err(|e| self.err(e))?
@@ -493,6 +493,33 @@ pub fn split(q: &Query) -> (Option<Query>, Option<Query>) {
     (join(msg), join(tick))
 }
 
+/// A score to two decimals. The same message can score a few units in the last place apart in
+/// two indexes holding the same messages in other segments (floating-point sums in another
+/// order); rounded, the two agree, and so do the order and the JSON.
+fn rounded(score: Score) -> Score {
+    (score * 100.0).round() / 100.0
+}
+
+/// Keys that are already uniformly distributed (hash bytes) need no hashing.
+#[derive(Clone, Copy, Default)]
+struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeySet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<Identity>>;
+
 /// The key of a message in the index's `key` fast field: the first 8 bytes of its hash.
 fn key(hash: &[u8; 16]) -> u64 {
     let mut k = [0u8; 8];
@@ -514,7 +541,7 @@ pub fn messages(hashes: &[[u8; 16]]) -> Box<dyn TQuery> {
 
 #[derive(Clone, Debug)]
 struct Messages {
-    keys: std::sync::Arc<std::collections::HashSet<u64>>,
+    keys: std::sync::Arc<KeySet>,
 }
 
 impl TQuery for Messages {
@@ -525,9 +552,9 @@ impl TQuery for Messages {
 
 impl Weight for Messages {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let keys = reader.fast_fields().u64("key")?;
+        let keys = reader.fast_fields().u64("key")?.first_or_default_col(0);
         let docs = (0..reader.max_doc())
-            .filter(|d| keys.first(*d).is_some_and(|k| self.keys.contains(&k)))
+            .filter(|d| self.keys.contains(&keys.get_val(*d)))
             .collect();
         Ok(Box::new(ConstScorer::new(DocList { docs, at: 0 }, 0.0)))
     }

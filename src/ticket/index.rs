@@ -594,7 +594,7 @@ impl Data {
             Data::Frozen(_, f) => {
                 let mut rows = vec![false; f.len()];
                 for e in entries {
-                    if let Some(i) = f.find(&entry_id(e)) {
+                    if let Some(i) = f.find_bytes(&e[8..24]) {
                         rows[i] = true;
                     }
                 }

@@ -244,8 +244,14 @@ impl Frozen {
 
     /// The row of a full id.
     pub fn find(&self, fid: &str) -> Option<usize> {
-        let i = partition(self.n, |i| self.fid(i) < fid);
-        (i < self.n && self.fid(i) == fid).then_some(i)
+        self.find_bytes(fid.as_bytes())
+    }
+
+    /// The row of a full id given as its 16 bytes (as a list entry holds it).
+    pub fn find_bytes(&self, fid: &[u8]) -> Option<usize> {
+        let id = |i: usize| &self.head[self.at_ + i * AT..self.at_ + i * AT + ID];
+        let i = partition(self.n, |i| id(i) < fid);
+        (i < self.n && id(i) == fid).then_some(i)
     }
 
     /// Message `i` in hash order: its hash and its ticket's row.
