@@ -490,23 +490,7 @@ fn yardstick(
     );
     report["notmuch"] = json!({ "maildir_write_s": secs(written) });
 
-    bench.say("notmuch new");
-    let new = nm.timed(bench, "notmuch new", &["new", "--quiet"])?;
-    row(
-        table,
-        &new.label,
-        &format!("{:.2} s", new.wall.as_secs_f64()),
-        &fmt_rss(new.peak_rss_kb),
-        &if new.success {
-            format!(
-                "{:.0} msg/s",
-                messages as f64 / new.wall.as_secs_f64().max(1e-9)
-            )
-        } else {
-            "FAILED".to_string()
-        },
-    );
-    report["notmuch"]["new"] = new.json();
+    let new = nm.index(bench, messages, table, report)?;
     if !new.success {
         return Ok((false, None));
     }

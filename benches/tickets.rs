@@ -416,24 +416,8 @@ fn yardstick(
         "maildir_bytes": maildir_bytes,
     });
 
-    bench.say("notmuch new");
-    let new = nm.timed(bench, "notmuch new", &["new", "--quiet"])?;
+    let new = nm.index(bench, messages, table, report)?;
     let mut ok = new.success;
-    row(
-        table,
-        &new.label,
-        &format!("{:.2} s", new.wall.as_secs_f64()),
-        &fmt_rss(new.peak_rss_kb),
-        &if new.success {
-            format!(
-                "{:.0} msg/s",
-                messages as f64 / new.wall.as_secs_f64().max(1e-9)
-            )
-        } else {
-            "FAILED".to_string()
-        },
-    );
-    report["notmuch"]["new"] = new.json();
 
     if new.success {
         let search = nm.timed(

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use siphon_testkit::corpus::{self, Folder};
 
-use crate::common::{Bench, FOLDERS, Timed};
+use crate::common::{Bench, FOLDERS, Timed, fmt_rss, row};
 
 /// A notmuch database over a Maildir of the corpus.
 pub struct Notmuch {
@@ -67,6 +67,36 @@ impl Notmuch {
                 ("NOTMUCH_DATABASE", None),
             ],
         )
+    }
+
+    /// Times `notmuch new` over the `messages` written, adds its row to the table and its
+    /// figures to `report["notmuch"]["new"]`.
+    pub fn index(
+        &self,
+        bench: &Bench,
+        messages: usize,
+        table: &mut String,
+        report: &mut serde_json::Value,
+    ) -> Result<Timed> {
+        bench.say("notmuch new");
+        let new = self.timed(bench, "notmuch new", &["new", "--quiet"])?;
+        let note = if new.success {
+            format!(
+                "{:.0} msg/s",
+                messages as f64 / new.wall.as_secs_f64().max(1e-9)
+            )
+        } else {
+            "FAILED".to_string()
+        };
+        row(
+            table,
+            &new.label,
+            &format!("{:.2} s", new.wall.as_secs_f64()),
+            &fmt_rss(new.peak_rss_kb),
+            &note,
+        );
+        report["notmuch"]["new"] = new.json();
+        Ok(new)
     }
 
     /// The database's own directory.

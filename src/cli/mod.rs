@@ -210,15 +210,7 @@ fn show_message(engine: &mut Engine, id: &str, raw: bool, json: bool) -> Result<
         return Ok(ExitCode::SUCCESS);
     }
     let r = &view.record;
-    let addrs = |v: &[siphon::store::Addr]| {
-        v.iter()
-            .map(|a| match &a.name {
-                Some(n) => format!("{n} <{}>", a.email),
-                None => a.email.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let addrs = siphon::store::Addr::list;
     println!(
         "Message-ID: <{}>{}",
         r.message_id,

@@ -30,16 +30,6 @@ pub struct SearchHit {
     pub highlights: Vec<[usize; 2]>,
 }
 
-fn addrs(v: &[Addr]) -> String {
-    v.iter()
-        .map(|a| match &a.name {
-            Some(n) => format!("{n} <{}>", a.email),
-            None => a.email.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// How many messages go to the index per commit during a rebuild.
 const CHUNK: usize = 2_048;
 
@@ -173,9 +163,9 @@ impl Engine {
                     hash: h,
                     subject: &r.subject,
                     body: text,
-                    from: addrs(&r.from),
-                    to: addrs(&r.to),
-                    cc: addrs(&r.cc),
+                    from: Addr::list(&r.from),
+                    to: Addr::list(&r.to),
+                    cc: Addr::list(&r.cc),
                     attachments: r
                         .attachments
                         .iter()

@@ -9,6 +9,19 @@ pub struct Addr {
     pub email: String,
 }
 
+impl Addr {
+    /// Addresses as a header shows them: `Name <email>, email`.
+    pub fn list(v: &[Addr]) -> String {
+        v.iter()
+            .map(|a| match &a.name {
+                Some(n) => format!("{n} <{}>", a.email),
+                None => a.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// An attachment's name and type (its bytes stay in the raw message).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
