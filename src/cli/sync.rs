@@ -44,7 +44,8 @@ fn progress_bar() -> (Progress, Option<tokio::task::JoinHandle<()>>) {
                     bar.set_message(format!("{account}/{folder}"));
                 }
                 Event::Fetched { count, .. } => bar.inc(count as u64),
-                Event::FolderDone(_) | Event::FolderFailed { .. } => {}
+                Event::FolderDone(_) | Event::FolderFailed { .. } | Event::AccountFailed { .. } => {
+                }
             }
         }
         bar.finish_and_clear();

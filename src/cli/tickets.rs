@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
-use siphon::engine::{Edit, Engine, TicketDetail, TicketView};
+use siphon::engine::edit::{parse_kind, parse_priority};
+use siphon::engine::{EditInput, Engine, TicketDetail, TicketView};
 use siphon::ticket::build::Shown;
 use siphon::ticket::index::{Query, Sort, View};
-use siphon::ticket::op::{Impact, Kind, Priority, Status};
+use siphon::ticket::op::{Kind, Priority};
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
@@ -70,8 +71,8 @@ pub enum TicketCommand {
 pub struct SetArgs {
     id: String,
     /// open, pending or closed
-    #[arg(long, value_parser = parse_status)]
-    status: Option<Status>,
+    #[arg(long)]
+    status: Option<String>,
     /// RFC 3339, YYYY-MM-DD (08:00 local), or from now: 30m, 4h, 2d, 1w; "none" wakes it.
     #[arg(long)]
     snooze_until: Option<String>,
@@ -140,104 +141,12 @@ fn parse_shown(s: &str) -> std::result::Result<Shown, String> {
     }
 }
 
-fn parse_status(s: &str) -> std::result::Result<Status, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "open" => Ok(Status::Open),
-        "pending" => Ok(Status::Pending),
-        "closed" => Ok(Status::Closed),
-        "snoozed" => Err("to snooze, give --snooze-until WHEN".into()),
-        _ => Err(format!(
-            "unknown status \"{s}\"; one of: open, pending, closed"
-        )),
-    }
-}
-
-fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "bug" => Ok(Kind::Bug),
-        "feature" => Ok(Kind::Feature),
-        "question" => Ok(Kind::Question),
-        "other" => Ok(Kind::Other),
-        _ => Err(format!(
-            "unknown kind \"{s}\"; one of: bug, feature, question, other"
-        )),
-    }
-}
-
-fn parse_priority(s: &str) -> std::result::Result<Priority, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "urgent" => Ok(Priority::Urgent),
-        "high" => Ok(Priority::High),
-        "normal" => Ok(Priority::Normal),
-        "low" => Ok(Priority::Low),
-        _ => Err(format!(
-            "unknown priority \"{s}\"; one of: urgent, high, normal, low"
-        )),
-    }
-}
-
-fn parse_impact(s: &str) -> std::result::Result<Impact, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "must-have" | "must" => Ok(Impact::MustHave),
-        "nice-to-have" | "nice" => Ok(Impact::NiceToHave),
-        _ => Err(format!(
-            "unknown impact \"{s}\"; one of: must-have, nice-to-have"
-        )),
-    }
-}
-
 fn parse_sort(s: &str) -> std::result::Result<Sort, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "activity" => Ok(Sort::Activity),
         "created" => Ok(Sort::Created),
         _ => Err(format!("unknown sort \"{s}\"; one of: activity, created")),
     }
-}
-
-/// `--kind none` clears; anything else must parse.
-fn optional<T>(
-    v: Option<String>,
-    parse: fn(&str) -> std::result::Result<T, String>,
-) -> Result<Option<Option<T>>> {
-    match v {
-        None => Ok(None),
-        Some(s) if s.trim().eq_ignore_ascii_case("none") => Ok(Some(None)),
-        Some(s) => match parse(&s) {
-            Ok(x) => Ok(Some(Some(x))),
-            Err(e) => bail!(e),
-        },
-    }
-}
-
-/// When a snooze ends: RFC 3339, a date (08:00 local time), or a duration from now.
-pub fn parse_when(s: &str, now: chrono::DateTime<chrono::Utc>) -> Result<i64> {
-    let s = s.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.timestamp());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let local = d
-            .and_hms_opt(8, 0, 0)
-            .and_then(|t| t.and_local_timezone(chrono::Local).earliest());
-        if let Some(t) = local {
-            return Ok(t.timestamp());
-        }
-    }
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().unwrap_or(-1);
-    let secs = match unit {
-        "m" | "min" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => 0,
-    };
-    if n <= 0 || secs == 0 {
-        bail!(
-            "cannot read the time \"{s}\"; give RFC 3339 (2026-12-01T09:00:00Z), a date (2026-12-01) or a duration (30m, 4h, 2d, 1w)"
-        );
-    }
-    Ok(now.timestamp() + n * secs)
 }
 
 pub fn list(engine: &mut Engine, a: ListArgs) -> Result<ExitCode> {
@@ -343,23 +252,6 @@ pub fn run(engine: &mut Engine, cmd: TicketCommand) -> Result<ExitCode> {
             }
         }
         TicketCommand::Set(a) => {
-            let me = engine.me()?.map(|m| m.email);
-            let assign = match (a.assign.as_deref().map(str::trim), a.unassign) {
-                (_, true) => Some(None),
-                (Some("me"), _) => match me {
-                    Some(m) => Some(Some(m)),
-                    None => bail!(
-                        "\"me\" needs to know who you are; run: siphon me set --name NAME --email ADDRESS"
-                    ),
-                },
-                (Some(x), _) => Some(Some(x.to_string())),
-                (None, _) => None,
-            };
-            let snooze_until = match a.snooze_until.as_deref().map(str::trim) {
-                None => None,
-                Some("none") => Some(None),
-                Some(w) => Some(Some(parse_when(w, chrono::Utc::now())?)),
-            };
             let (mut tags_add, mut tags_remove) = (Vec::new(), Vec::new());
             for t in a.tag {
                 let t = t.trim();
@@ -372,17 +264,22 @@ pub fn run(engine: &mut Engine, cmd: TicketCommand) -> Result<ExitCode> {
             if tags_add.iter().chain(&tags_remove).any(|t| t.is_empty()) {
                 bail!("a tag needs a name: --tag +name or --tag -name");
             }
-            let edit = Edit {
+            let input = EditInput {
                 status: a.status,
-                snooze_until,
-                assign,
+                snooze: a.snooze_until,
+                assign: if a.unassign {
+                    Some(String::new())
+                } else {
+                    a.assign
+                },
                 tags_add,
                 tags_remove,
-                kind: optional(a.kind, parse_kind)?,
-                priority: optional(a.priority, parse_priority)?,
-                impact: optional(a.impact, parse_impact)?,
+                kind: a.kind,
+                priority: a.priority,
+                impact: a.impact,
                 note: a.note,
             };
+            let edit = engine.edit_from(&input)?;
             let t = engine.ticket_set(&a.id, edit)?;
             let view = TicketView::from(&t);
             if a.json {
@@ -567,28 +464,4 @@ pub fn search(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snooze_times() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let t = now.timestamp();
-        assert_eq!(parse_when("4h", now).unwrap(), t + 4 * 3600);
-        assert_eq!(parse_when("2d", now).unwrap(), t + 2 * 86_400);
-        assert_eq!(parse_when("30m", now).unwrap(), t + 1800);
-        assert_eq!(
-            parse_when("2026-12-01T09:00:00Z", now).unwrap(),
-            t + 8 * 86_400 - 3600
-        );
-        assert!(parse_when("2026-12-01", now).is_ok());
-        for bad in ["", "soon", "0h", "-3d", "4y"] {
-            assert!(parse_when(bad, now).is_err(), "{bad}");
-        }
-    }
 }

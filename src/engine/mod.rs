@@ -3,9 +3,18 @@
 //! It resolves where a workspace lives, owns the store for the process, and turns the modules'
 //! errors into one [`Error`] with a stable [`Error::kind`] for the UI to switch on.
 
+mod demo;
+pub mod edit;
+mod inbox;
 mod search;
 mod tickets;
 
+pub use demo::{DEMO_ACCOUNT, DEMO_HOST, DemoSummary};
+pub use edit::EditInput;
+pub use inbox::{
+    Arrival, Counts, ListSource, Listing, Matched, MessageBody, NameCount, Prefs, Row,
+    SEARCH_LIMIT, SavedSearch, ViewCount,
+};
 pub use search::{SearchHit, pick};
 
 pub use tickets::{
@@ -37,27 +46,26 @@ pub enum Error {
     NoHome,
     #[error("{0}")]
     Usage(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     /// A stable name for the kind of error, for the UI (which never matches message text).
     pub fn kind(&self) -> &'static str {
-        use crate::imap::Error as I;
         match self {
             Error::Account(_) => "config",
             Error::Credential(_) => "credential",
             Error::Store(store::Error::Lock(_)) => "busy",
             Error::Store(_) => "store",
-            Error::Sync(sync::Error::Imap(e)) => match e {
-                I::Auth { .. } => "auth",
-                I::Certificate { .. } | I::Tls { .. } => "tls",
-                I::Unreachable { .. } | I::Lost { .. } | I::Timeout { .. } => "network",
-                I::Unsupported { .. } | I::Refused { .. } => "server",
-            },
-            Error::Sync(sync::Error::Credential(_)) => "credential",
-            Error::Sync(_) => "sync",
+            Error::Sync(e) => e.kind(),
             Error::NoHome => "config",
             Error::Usage(_) => "usage",
+            Error::Io { .. } => "io",
         }
     }
 }
@@ -304,14 +312,16 @@ impl Engine {
         Ok(summary)
     }
 
-    /// Keeps every account current until `stop` turns true.
-    pub async fn watch(
+    /// Starts keeping every account current (a full pass, then IDLE push on INBOX and polling
+    /// of the other folders) until `stop` turns true. New mail is stored; it becomes tickets at
+    /// the caller's next refresh. Returns the watchers, to await after stopping.
+    pub async fn start_watchers(
         &mut self,
         poll: Duration,
         progress: Progress,
         stop: watch::Receiver<bool>,
         on_error: impl Fn(String) + Clone + Send + Sync + 'static,
-    ) -> Result<()> {
+    ) -> Result<Vec<tokio::task::JoinHandle<()>>> {
         let accounts = self.selected(None)?;
         if accounts.is_empty() {
             return Err(Error::Usage(
@@ -335,6 +345,21 @@ impl Engine {
                 on_error.clone(),
             )));
         }
+        Ok(tasks)
+    }
+
+    /// Keeps every account current until `stop` turns true.
+    pub async fn watch(
+        &mut self,
+        poll: Duration,
+        progress: Progress,
+        stop: watch::Receiver<bool>,
+        on_error: impl Fn(String) + Clone + Send + Sync + 'static,
+    ) -> Result<()> {
+        let tasks = self
+            .start_watchers(poll, progress, stop.clone(), on_error.clone())
+            .await?;
+        let store = self.store()?;
         // New mail becomes tickets within a couple of seconds while the watchers run.
         let mut stop = stop;
         let mut tick = tokio::time::interval(Duration::from_secs(2));

@@ -18,9 +18,14 @@ use crate::ticket::build::Shown;
 use crate::ticket::index::{Accept, Index, ListField, Pick, kind_name, priority_name};
 
 /// One result: a ticket, with its best matching message.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct SearchHit {
     pub id: String,
+    /// The ticket's full id (for the app's lists; the CLI shows `id`).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub full_id: String,
     pub subject: String,
     pub status: Shown,
     pub score: f32,
@@ -295,6 +300,7 @@ impl Engine {
                 .into_iter()
                 .map(|t| SearchHit {
                     id: t.id.clone(),
+                    full_id: t.full_id.clone(),
                     subject: t.subject.clone(),
                     status: t.status,
                     score: 0.0,
@@ -383,6 +389,7 @@ impl Engine {
                 };
                 results.push(SearchHit {
                     id: t.id.clone(),
+                    full_id: t.full_id.clone(),
                     subject: t.subject.clone(),
                     status: t.status,
                     score: if by_date { 0.0 } else { score },

@@ -35,6 +35,7 @@ pub(super) struct TicketState {
 type Current = (Config, Vec<Op>, Team, Index);
 
 /// A ticket as the CLI and the app show it: times as RFC 3339 UTC, ids without angle brackets.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct TicketView {
     pub id: String,
@@ -50,7 +51,9 @@ pub struct TicketView {
     pub created: String,
     pub last_activity: String,
     pub snoozed_until: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub first_response_secs: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub resolution_secs: Option<i64>,
     pub customer_messages: u32,
     pub team_messages: u32,
@@ -93,6 +96,7 @@ impl From<&Ticket> for TicketView {
 }
 
 /// One message of a ticket, for `ticket show`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MessageLine {
     pub message_id: String,
@@ -108,6 +112,7 @@ pub struct MessageLine {
 }
 
 /// One op in a ticket's history.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HistoryLine {
     pub op: String,
@@ -118,6 +123,7 @@ pub struct HistoryLine {
     pub change: Change,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct NoteLine {
     pub at: String,
@@ -126,6 +132,7 @@ pub struct NoteLine {
 }
 
 /// Everything `ticket show` prints.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct TicketDetail {
     pub ticket: TicketView,
@@ -333,18 +340,33 @@ impl Engine {
 
     /// A new op by `actor` at this machine's clock.
     fn op(&mut self, target: Target, actor: &str, change: Change) -> Result<Op> {
+        self.op_at(target, actor, change, None)
+    }
+
+    /// [`Engine::op`] dated `at_ms` (never later than now) instead of now, for a history made
+    /// after the fact (the demo's). The clock still never runs backwards: an op dated before the
+    /// last one is recorded at the last one's time.
+    fn op_at(
+        &mut self,
+        target: Target,
+        actor: &str,
+        change: Change,
+        at_ms: Option<u64>,
+    ) -> Result<Op> {
         if self.tickets.clock.is_none() {
             let store = self.store()?;
             let mut clock = Clock::new(store.node_id()?);
             if let Some(last) = store.last_op_value()?
                 && let Ok(op) = serde_json::from_slice::<Op>(&last)
             {
-                clock.observe(op.at, now_ms());
+                // After the last op, not at now: a dated op may still come before now.
+                clock.observe(op.at, 0);
             }
             self.tickets.clock = Some(clock);
         }
+        let wall = at_ms.map_or_else(now_ms, |at| at.min(now_ms()));
         let at: Hlc = match self.tickets.clock.as_mut() {
-            Some(c) => c.tick(now_ms()),
+            Some(c) => c.tick(wall),
             None => return Err(Error::Usage("no clock".into())),
         };
         Ok(Op::new(target, actor, at, change))
@@ -691,8 +713,21 @@ impl Engine {
 
     /// Applies a person's changes to one ticket, as ops.
     pub fn ticket_set(&mut self, id: &str, edit: Edit) -> Result<Ticket> {
-        let t = self.find_ticket(id)?;
         let actor = self.actor()?;
+        self.ticket_set_by(id, edit, &actor, None)
+    }
+
+    /// [`Engine::ticket_set`] as a given teammate, dated `at_ms` (see [`Engine::op_at`]) or now:
+    /// the demo workspace's history has several teammates, acting over weeks.
+    pub(super) fn ticket_set_by(
+        &mut self,
+        id: &str,
+        edit: Edit,
+        actor: &str,
+        at_ms: Option<u64>,
+    ) -> Result<Ticket> {
+        let t = self.find_ticket(id)?;
+        let actor = actor.to_ascii_lowercase();
         if let Some(Some(a)) = &edit.assign
             && !a.contains('@')
         {
@@ -753,7 +788,7 @@ impl Engine {
         }
         let mut new = Vec::new();
         for c in changes {
-            new.push(self.op(Target::Anchor(anchor.clone()), &actor, c)?);
+            new.push(self.op_at(Target::Anchor(anchor.clone()), &actor, c, at_ms)?);
         }
         self.record(new)?;
         self.after_ops(std::slice::from_ref(&t.full_id))?;

@@ -3,6 +3,8 @@
 //! Pure functions: bytes in, [`Parsed`] out. Parsing never fails outright: a message the parser
 //! cannot read at all is still stored raw, marked `unparsed`, and reported by `siphon status`.
 
+pub mod html;
+
 use std::borrow::Cow;
 
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};

@@ -34,6 +34,25 @@ pub enum Error {
     Internal(String),
 }
 
+impl Error {
+    /// A stable name for the kind of failure: `auth`, `tls`, `network`, `server`, `credential`,
+    /// `store` or `sync` (the UI switches on it; it never matches message text).
+    pub fn kind(&self) -> &'static str {
+        use crate::imap::Error as I;
+        match self {
+            Error::Imap(e) => match e {
+                I::Auth { .. } => "auth",
+                I::Certificate { .. } | I::Tls { .. } => "tls",
+                I::Unreachable { .. } | I::Lost { .. } | I::Timeout { .. } => "network",
+                I::Unsupported { .. } | I::Refused { .. } => "server",
+            },
+            Error::Credential(_) => "credential",
+            Error::Store(_) => "store",
+            Error::NoFolder { .. } | Error::Internal(_) => "sync",
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// What one folder's pass did.
@@ -76,6 +95,13 @@ pub enum Event {
     FolderFailed {
         account: String,
         folder: String,
+        error: String,
+    },
+    /// A watched account lost its connection or could not log in; it retries with backoff.
+    AccountFailed {
+        account: String,
+        /// [`Error::kind`].
+        kind: &'static str,
         error: String,
     },
 }

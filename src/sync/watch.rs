@@ -36,6 +36,11 @@ pub async fn watch_account(
         match watch_once(&store, &account, &secret, poll, &progress, &mut stop).await {
             Ok(()) => return,
             Err(e) => {
+                progress.send(super::Event::AccountFailed {
+                    account: account.name.clone(),
+                    kind: e.kind(),
+                    error: e.to_string(),
+                });
                 on_error(e.to_string());
                 let wait = backoff(failures);
                 failures = failures.saturating_add(1);

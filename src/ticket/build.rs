@@ -69,6 +69,7 @@ impl Team {
 }
 
 /// Displayed status, including the derived snooze.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shown {

@@ -1011,6 +1011,32 @@ impl Index {
         d.hashes_of(&entries)
     }
 
+    /// Each value a field holds among tickets in `statuses`, with how many tickets hold it
+    /// (tags and accounts for the sidebar), read from the lists' lengths alone.
+    pub fn field_counts(
+        &self,
+        field: ListField,
+        statuses: &[Shown],
+    ) -> Result<Vec<(String, usize)>> {
+        let d = self.lock()?;
+        let wanted: Vec<u8> = statuses.iter().map(|s| status_byte(*s)).collect();
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for (key, list) in d.lists_under(&[b'x', field.byte()]) {
+            let Some((&status, rest)) = key[2..].split_last() else {
+                continue;
+            };
+            let Some((&0, value)) = rest.split_last() else {
+                continue;
+            };
+            if wanted.contains(&status) && !value.is_empty() {
+                *counts
+                    .entry(String::from_utf8_lossy(value).into_owned())
+                    .or_default() += list.len() / 24;
+            }
+        }
+        Ok(counts.into_iter().collect())
+    }
+
     /// Counts per view (for the sidebar and `siphon tickets --counts`), read from the index.
     pub fn count(&self, q: &Query, me: Option<&str>) -> Result<usize> {
         let mut q = q.clone();

@@ -9,6 +9,7 @@ use super::hlc::Hlc;
 pub const OP_VERSION: u32 = 1;
 
 /// Ticket status a person sets (automatic transitions are derived, never stored).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -17,6 +18,7 @@ pub enum Status {
     Closed,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -26,6 +28,7 @@ pub enum Kind {
     Other,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
@@ -35,6 +38,7 @@ pub enum Priority {
     Low,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Impact {
@@ -56,6 +60,7 @@ pub enum Target {
 }
 
 /// One change.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Change {
@@ -64,6 +69,7 @@ pub enum Change {
     },
     /// Snoozed until this instant (unix seconds); `None` wakes it.
     Snooze {
+        #[cfg_attr(feature = "ts", ts(type = "number | null"))]
         until: Option<i64>,
     },
     Assign {
