@@ -5,7 +5,27 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// The app's own commands. Each one needs a matching `allow-<name>` in capabilities/.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "open_demo",
+    "me_set",
+    "account_test",
+    "account_add",
+    "sidebar",
+    "list_open",
+    "list_rows",
+    "ticket_open",
+    "message_body",
+    "images_always",
+    "tickets_edit",
+    "prefs_set",
+    "attachment_save",
+    "attachment_open",
+    "choose_save_path",
+    "default_save_path",
+    "open_link",
+    "take_pending_opens",
+];
 
 fn main() -> ExitCode {
     // `tauri::generate_context!` embeds ../ui/dist; say how to make it instead of letting the

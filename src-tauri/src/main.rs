@@ -1,63 +1,40 @@
 //! Siphon's desktop app: a Tauri window around the siphon engine.
 //!
-//! For now the window shows the app's name and version; the inbox itself comes later.
+//! The shell opens a workspace (the configured one, or the demo), keeps it current in the
+//! background, and answers the UI's typed commands by calling the engine (see `commands`). It
+//! also owns the desktop manners: the tray, closing to the tray, notifications and
+//! `siphon://ticket/ID` links.
 
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use serde::Serialize;
+mod api;
+mod commands;
+mod live;
+mod state;
 
-/// The name the UI shows; the same as `productName` in tauri.conf.json.
-const PRODUCT_NAME: &str = "Siphon";
+#[cfg(test)]
+mod tests;
 
-/// The version the UI shows: the engine's, which the app ships with.
-const VERSION: &str = siphon::VERSION;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
-/// What `app_info` returns to the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct AppInfo {
-    name: String,
-    version: String,
-}
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Runtime, WindowEvent};
 
-/// The category of a failed command, for the UI to branch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-enum ErrorKind {
-    /// Something inside the app went wrong; nothing the user can fix.
-    Internal,
-}
+use crate::api::events;
+use crate::state::AppState;
 
-/// What every failed command rejects with in the UI: `{ "kind": ..., "message": ... }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct CommandError {
-    kind: ErrorKind,
-    message: String,
-}
-
-impl From<tauri::Error> for CommandError {
-    fn from(error: tauri::Error) -> Self {
-        Self {
-            kind: ErrorKind::Internal,
-            message: error.to_string(),
-        }
-    }
-}
-
-/// The app's name and version, for the window's heading.
-#[tauri::command]
-fn app_info() -> Result<AppInfo, CommandError> {
-    Ok(AppInfo {
-        name: PRODUCT_NAME.to_owned(),
-        version: VERSION.to_owned(),
-    })
-}
-
-/// The command line: `siphon-app [--demo]`.
+/// The command line: `siphon-app [--demo] [--data-dir DIR] [siphon://ticket/ID]`.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Args {
-    /// Open on a built-in demo inbox instead of real accounts (not implemented yet).
+    /// Open the demo workspace instead of the configured one.
     demo: bool,
+    /// A workspace of its own, as the CLI's `--data-dir` (also `SIPHON_DATA_DIR`).
+    data_dir: Option<PathBuf>,
+    /// Tickets to open, from `siphon://ticket/ID` links.
+    open: Vec<String>,
     /// Arguments the app doesn't know; reported and otherwise ignored.
     unknown: Vec<String>,
 }
@@ -65,14 +42,143 @@ struct Args {
 impl Args {
     fn parse(args: impl IntoIterator<Item = String>) -> Self {
         let mut parsed = Self::default();
-        for arg in args {
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if let Some(id) = ticket_link(&arg) {
+                parsed.open.push(id);
+                continue;
+            }
             match arg.as_str() {
                 "--demo" => parsed.demo = true,
-                _ => parsed.unknown.push(arg),
+                "--data-dir" => parsed.data_dir = args.next().map(PathBuf::from),
+                _ => match arg.strip_prefix("--data-dir=") {
+                    Some(dir) => parsed.data_dir = Some(PathBuf::from(dir)),
+                    None => parsed.unknown.push(arg),
+                },
             }
         }
         parsed
     }
+}
+
+/// The ticket id of a `siphon://ticket/ID` link (`siphon:ticket/ID` too), if `arg` is one.
+fn ticket_link(arg: &str) -> Option<String> {
+    let rest = arg.trim();
+    let lower = rest.to_ascii_lowercase();
+    let rest = if lower.starts_with("siphon://") {
+        &rest["siphon://".len()..]
+    } else if lower.starts_with("siphon:") {
+        &rest["siphon:".len()..]
+    } else {
+        return None;
+    };
+    let id = rest.strip_prefix("ticket/")?;
+    let id = id.trim_end_matches('/');
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then(|| id.to_ascii_lowercase())
+}
+
+/// Shows the main window in front (from the tray, a link, a second launch).
+fn show_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+}
+
+/// Opens tickets named by links: now if the UI is up, else when it asks (`take_pending_opens`).
+fn open_links<R: Runtime>(app: &AppHandle<R>, ids: Vec<String>) {
+    if ids.is_empty() {
+        return;
+    }
+    if let Some(state) = app.try_state::<AppState>()
+        && let Ok(mut pending) = state.pending_open.lock()
+    {
+        pending.extend(ids.iter().cloned());
+    }
+    for id in ids {
+        let _ = app.emit(events::OPEN_TICKET, id);
+    }
+    show_main(app);
+}
+
+fn tray<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, "open", "Open Siphon", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit Siphon", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&open, &quit])?;
+    let mut builder = TrayIconBuilder::with_id("siphon")
+        .tooltip("Siphon")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "open" => show_main(app),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    Ok(())
+}
+
+/// The app's state, commands and window handler, without plugins: the command tests run this
+/// on the mock runtime.
+fn commands_only<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::open_demo,
+            commands::me_set,
+            commands::account_test,
+            commands::account_add,
+            commands::sidebar,
+            commands::list_open,
+            commands::list_rows,
+            commands::ticket_open,
+            commands::message_body,
+            commands::images_always,
+            commands::tickets_edit,
+            commands::prefs_set,
+            commands::attachment_save,
+            commands::attachment_open,
+            commands::choose_save_path,
+            commands::default_save_path,
+            commands::open_link,
+            commands::take_pending_opens,
+        ])
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let keep = window
+                    .app_handle()
+                    .try_state::<AppState>()
+                    .is_some_and(|s| s.close_to_tray.load(Ordering::Relaxed));
+                if keep {
+                    // Syncing goes on; the tray brings the window back or quits.
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+}
+
+/// The app as it runs: the commands plus the desktop's plugins.
+fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
+    commands_only(tauri::Builder::default(), state)
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A second launch (or a clicked siphon:// link) comes here instead.
+            let ids = Args::parse(argv.into_iter().skip(1)).open;
+            open_links(app, ids);
+            show_main(app);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
 }
 
 fn main() -> std::process::ExitCode {
@@ -80,12 +186,46 @@ fn main() -> std::process::ExitCode {
     for arg in &args.unknown {
         eprintln!("siphon-app: ignoring unknown argument {arg:?}");
     }
-    if args.demo {
-        eprintln!("siphon-app: --demo is not implemented yet; starting normally");
+    let data_dir = args
+        .data_dir
+        .clone()
+        .or_else(|| std::env::var_os("SIPHON_DATA_DIR").map(PathBuf::from));
+    let demo_dir = match siphon::engine::Paths::resolve(data_dir.clone()) {
+        Ok(p) => p.data_dir.join("demo"),
+        Err(e) => {
+            eprintln!("siphon-app: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let state = AppState::new(data_dir, demo_dir);
+    if let Ok(mut pending) = state.pending_open.lock() {
+        pending.extend(args.open.iter().cloned());
     }
-
-    let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![app_info])
+    let demo = args.demo;
+    let result = builder(state)
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let state = app.state::<AppState>();
+            if let Err(e) = live::open_start(&handle, &state, demo) {
+                eprintln!("siphon-app: cannot open the workspace: {}", e.message);
+            }
+            if let Err(e) = tray(app) {
+                // No tray on this desktop: closing the window then quits.
+                eprintln!("siphon-app: no tray icon: {e}");
+                state.close_to_tray.store(false, Ordering::Relaxed);
+            }
+            use tauri_plugin_deep_link::DeepLinkExt;
+            let links = handle.clone();
+            app.deep_link().on_open_url(move |event| {
+                let ids = event
+                    .urls()
+                    .iter()
+                    .filter_map(|u| ticket_link(u.as_str()))
+                    .collect();
+                open_links(&links, ids);
+            });
+            Ok(())
+        })
         .run(tauri::generate_context!());
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -93,46 +233,5 @@ fn main() -> std::process::ExitCode {
             eprintln!("siphon-app: {error}");
             std::process::ExitCode::FAILURE
         }
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn app_info_serializes_as_name_and_version() {
-        let info = app_info().unwrap();
-        assert_eq!(
-            serde_json::to_value(info).unwrap(),
-            json!({ "name": "Siphon", "version": siphon::VERSION })
-        );
-    }
-
-    #[test]
-    fn command_errors_serialize_as_kind_and_message() {
-        let error = CommandError {
-            kind: ErrorKind::Internal,
-            message: "the window is gone".to_owned(),
-        };
-        assert_eq!(
-            serde_json::to_value(error).unwrap(),
-            json!({ "kind": "internal", "message": "the window is gone" })
-        );
-    }
-
-    #[test]
-    fn args_accept_demo_and_collect_the_rest() {
-        let args = Args::parse(["--demo".to_owned(), "--frobnicate".to_owned()]);
-        assert_eq!(
-            args,
-            Args {
-                demo: true,
-                unknown: vec!["--frobnicate".to_owned()],
-            }
-        );
-        assert_eq!(Args::parse(Vec::new()), Args::default());
     }
 }

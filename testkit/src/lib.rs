@@ -5,5 +5,7 @@
 //! `corpus` generates realistic synthetic support mail (and broken mail) deterministically.
 
 pub mod corpus;
+pub mod desktop;
 pub mod dovecot;
 pub mod proxy;
+pub mod webdriver;

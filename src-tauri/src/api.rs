@@ -1,0 +1,152 @@
+//! The types the UI sends and receives besides the engine's own, and the error every command
+//! rejects with. TypeScript definitions of all of them are generated into ui/src/api/bindings.ts
+//! (see `bindings` in the tests) and committed; a test fails when they are stale.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use siphon::engine::{Counts, Prefs, Row, TicketDetail};
+
+/// What every failed command rejects with in the UI: `{ kind, message }`. `kind` is stable
+/// (`auth`, `network`, `tls`, `usage`, `busy`, `executable` …); the UI never matches `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CommandError {
+    pub kind: String,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        CommandError {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<siphon::engine::Error> for CommandError {
+    fn from(error: siphon::engine::Error) -> Self {
+        CommandError::new(error.kind(), error.to_string())
+    }
+}
+
+impl From<tauri::Error> for CommandError {
+    fn from(error: tauri::Error) -> Self {
+        CommandError::new("internal", error.to_string())
+    }
+}
+
+pub type Answer<T> = Result<T, CommandError>;
+
+/// The person using Siphon on this machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// Where the app stands: which workspace, whether it has accounts, who "me" is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    /// The demo workspace is open (no account, no network).
+    pub demo: bool,
+    /// At least one account is configured (or this is the demo).
+    pub configured: bool,
+    pub me: Option<Person>,
+    pub data_dir: String,
+    pub platform: String,
+}
+
+/// An account as the first-run form fills it in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+pub struct AccountInput {
+    /// A short name: `support`, `billing`.
+    pub name: String,
+    pub email: String,
+    /// Other addresses mail arrives at on this account.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub imap_host: String,
+    /// Empty: the security's usual port.
+    pub imap_port: Option<u16>,
+    /// `tls`, `starttls` or `plain` (plain only to this machine).
+    pub security: String,
+    /// Empty: the email address.
+    pub user: Option<String>,
+    /// Kept in the OS keychain, never in the config.
+    pub password: String,
+    /// A CA certificate (PEM file) to trust, for a self-hosted server.
+    #[serde(default)]
+    pub ca_cert: Option<String>,
+}
+
+/// Sync state of one account, for the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum SyncState {
+    /// Not syncing (the demo, or before the first pass starts).
+    Idle { last_sync: Option<String> },
+    Syncing {
+        folder: String,
+        done: u32,
+        total: u32,
+    },
+    /// Current; pushed by IDLE from here on.
+    Current { last_sync: String },
+    /// The network is down; retrying on its own.
+    Offline { error: String, since: String },
+    /// Something needs the person (wrong password, certificate …).
+    Failed { kind: String, error: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AccountSync {
+    pub name: String,
+    pub email: String,
+    pub sync: SyncState,
+}
+
+/// The sidebar: views, tags and accounts with counts, saved searches, sync state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Sidebar {
+    pub counts: Counts,
+    pub accounts: Vec<AccountSync>,
+    pub prefs: Prefs,
+}
+
+/// An opened list: its handle for [`crate::commands::list_rows`] and its length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ListInfo {
+    #[ts(type = "number")]
+    pub list: u64,
+    pub total: usize,
+    /// A search with words: best first, cut at `siphon::engine::SEARCH_LIMIT`.
+    pub ranked: bool,
+}
+
+/// Everything the ticket view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TicketPage {
+    pub detail: TicketDetail,
+    /// The customer's other tickets, newest first.
+    pub others: Vec<Row>,
+}
+
+/// Something changed in the workspace: the UI refreshes what it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Changed {
+    /// Tickets that arrived (new, or new mail on mine), for the UI to mark.
+    pub arrivals: Vec<siphon::engine::Arrival>,
+}
+
+/// Event names, the same on both sides.
+pub mod events {
+    /// Payload [`super::AccountSync`].
+    pub const SYNC: &str = "siphon://sync";
+    /// Payload [`super::Changed`].
+    pub const CHANGED: &str = "siphon://changed";
+    /// Payload: a ticket id to open (from a `siphon://ticket/ID` link, a notification, the tray).
+    pub const OPEN_TICKET: &str = "siphon://open-ticket";
+}

@@ -1,0 +1,271 @@
+//! The shell's own tests: the TypeScript bindings are current, arguments and links parse, and
+//! the commands answer through Tauri's mock runtime (real IPC, a real engine on a temporary
+//! workspace: the demo).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
+
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use ts_rs::{Config, TS};
+
+use super::*;
+use crate::api::*;
+
+/// Where the generated definitions live, from this crate's directory.
+const BINDINGS: &str = "../ui/src/api/bindings.ts";
+
+/// Every type that crosses the IPC boundary, as TypeScript, in one file.
+fn bindings() -> String {
+    use siphon::engine::*;
+    use siphon::mail::html::{AttachmentInfo, Rendered};
+    use siphon::ticket::build::Shown;
+    use siphon::ticket::op::{Change, Impact, Kind, Priority, Status};
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by `SIPHON_WRITE_BINDINGS=1 cargo test -p siphon-app bindings`.\n\
+         // Do not edit: a test fails when this file and the Rust types disagree.\n\n",
+    );
+    macro_rules! each {
+        ($($t:ty),* $(,)?) => {
+            $( out.push_str(&format!("export {}\n\n", <$t as TS>::decl(&cfg))); )*
+        };
+    }
+    each!(
+        CommandError,
+        Person,
+        AppInfo,
+        AccountInput,
+        SyncState,
+        AccountSync,
+        Sidebar,
+        ListInfo,
+        TicketPage,
+        Changed,
+        Counts,
+        ViewCount,
+        NameCount,
+        ListSource,
+        Row,
+        Arrival,
+        SavedSearch,
+        Prefs,
+        MessageBody,
+        Rendered,
+        AttachmentInfo,
+        EditInput,
+        TicketDetail,
+        TicketView,
+        MessageLine,
+        HistoryLine,
+        NoteLine,
+        Shown,
+        Kind,
+        Priority,
+        Impact,
+        Change,
+        Status,
+    );
+    out.push_str(&format!(
+        "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n}} as const;\n",
+        events::SYNC,
+        events::CHANGED,
+        events::OPEN_TICKET
+    ));
+    out
+}
+
+#[test]
+fn bindings_are_current() {
+    let want = bindings();
+    if std::env::var_os("SIPHON_WRITE_BINDINGS").is_some() {
+        std::fs::write(BINDINGS, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+    assert!(
+        have == want,
+        "ui/src/api/bindings.ts is stale: run SIPHON_WRITE_BINDINGS=1 cargo test -p siphon-app bindings"
+    );
+}
+
+#[test]
+fn args_accept_demo_data_dir_links_and_collect_the_rest() {
+    let args = Args::parse(
+        [
+            "--demo",
+            "--data-dir",
+            "/tmp/w",
+            "siphon://ticket/K3XQ7A",
+            "--frobnicate",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(
+        args,
+        Args {
+            demo: true,
+            data_dir: Some(PathBuf::from("/tmp/w")),
+            open: vec!["k3xq7a".to_owned()],
+            unknown: vec!["--frobnicate".to_owned()],
+        }
+    );
+    assert_eq!(Args::parse(Vec::new()), Args::default());
+}
+
+#[test]
+fn only_ticket_links_with_plain_ids_open_anything() {
+    assert_eq!(
+        ticket_link("siphon://ticket/abc123/"),
+        Some("abc123".into())
+    );
+    assert_eq!(ticket_link("SIPHON:ticket/abc123"), Some("abc123".into()));
+    for bad in [
+        "siphon://ticket/",
+        "siphon://ticket/../../etc",
+        "siphon://settings/x",
+        "https://ticket/abc",
+        "siphon://ticket/a b",
+    ] {
+        assert_eq!(ticket_link(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn command_errors_serialize_as_kind_and_message() {
+    let error = CommandError::new("auth", "wrong password");
+    assert_eq!(
+        serde_json::to_value(error).unwrap(),
+        json!({ "kind": "auth", "message": "wrong password" })
+    );
+}
+
+/// The app on the mock runtime, with the demo workspace open.
+fn mock_app(dir: &std::path::Path) -> tauri::App<MockRuntime> {
+    let state = AppState::new(Some(dir.to_path_buf()), dir.join("demo"));
+    let app = commands_only(mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let handle = app.handle().clone();
+    tauri::async_runtime::block_on(live::open_demo(&handle, &app.state::<AppState>())).unwrap();
+    app
+}
+
+fn call(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn commands_answer_through_the_ipc() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_app(dir.path());
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    let info = call(&webview, "app_info", json!({})).unwrap();
+    assert_eq!(info["demo"], true);
+    assert_eq!(info["configured"], true);
+
+    let side = call(&webview, "sidebar", json!({})).unwrap();
+    let open = side["counts"]["views"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["view"] == "open")
+        .unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    assert!(open > 0, "{side}");
+
+    let list = call(
+        &webview,
+        "list_open",
+        json!({ "source": { "by": "view", "view": "open" } }),
+    )
+    .unwrap();
+    assert_eq!(list["total"].as_u64(), Some(open));
+    let rows = call(
+        &webview,
+        "list_rows",
+        json!({ "list": list["list"], "start": 0, "count": 5 }),
+    )
+    .unwrap();
+    let first = rows[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(rows.as_array().unwrap().len(), 5.min(open as usize));
+
+    // A change through the side panel's command: kind and status, then the row says so.
+    let changed = call(
+        &webview,
+        "tickets_edit",
+        json!({ "ids": [first], "edit": { "kind": "bug", "status": "pending" } }),
+    )
+    .unwrap();
+    assert_eq!(changed[0]["kind"], "bug");
+    assert_eq!(changed[0]["status"], "pending");
+
+    let page = call(&webview, "ticket_open", json!({ "id": first })).unwrap();
+    let mid = page["detail"]["messages"][0]["message_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = call(
+        &webview,
+        "message_body",
+        json!({ "messageId": mid, "loadImages": false }),
+    )
+    .unwrap();
+    assert!(
+        body["rendered"]["document"]
+            .as_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+
+    // Errors reach the UI as { kind, message }.
+    let err = call(
+        &webview,
+        "tickets_edit",
+        json!({ "ids": [first], "edit": { "kind": "feat" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    let err = call(
+        &webview,
+        "open_link",
+        json!({ "url": "file:///etc/passwd" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    let err = call(&webview, "ticket_open", json!({ "id": "nosuchticket" })).unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+
+    // A search with words lists ranked tickets with snippets.
+    let found = call(
+        &webview,
+        "list_open",
+        json!({ "source": { "by": "query", "query": "status:pending" } }),
+    )
+    .unwrap();
+    assert!(found["total"].as_u64().unwrap() >= 1, "{found}");
+}

@@ -1,0 +1,235 @@
+// Generated from the Rust types by `SIPHON_WRITE_BINDINGS=1 cargo test -p siphon-app bindings`.
+// Do not edit: a test fails when this file and the Rust types disagree.
+
+export type CommandError = { kind: string, message: string, };
+
+export type Person = { name: string, email: string, };
+
+export type AppInfo = { name: string, version: string, 
+/**
+ * The demo workspace is open (no account, no network).
+ */
+demo: boolean, 
+/**
+ * At least one account is configured (or this is the demo).
+ */
+configured: boolean, me: Person | null, data_dir: string, platform: string, };
+
+export type AccountInput = { 
+/**
+ * A short name: `support`, `billing`.
+ */
+name: string, email: string, 
+/**
+ * Other addresses mail arrives at on this account.
+ */
+aliases: Array<string>, imap_host: string, 
+/**
+ * Empty: the security's usual port.
+ */
+imap_port: number | null, 
+/**
+ * `tls`, `starttls` or `plain` (plain only to this machine).
+ */
+security: string, 
+/**
+ * Empty: the email address.
+ */
+user: string | null, 
+/**
+ * Kept in the OS keychain, never in the config.
+ */
+password: string, 
+/**
+ * A CA certificate (PEM file) to trust, for a self-hosted server.
+ */
+ca_cert: string | null, };
+
+export type SyncState = { "state": "idle", last_sync: string | null, } | { "state": "syncing", folder: string, done: number, total: number, } | { "state": "current", last_sync: string, } | { "state": "offline", error: string, since: string, } | { "state": "failed", kind: string, error: string, };
+
+export type AccountSync = { name: string, email: string, sync: SyncState, };
+
+export type Sidebar = { counts: Counts, accounts: Array<AccountSync>, prefs: Prefs, };
+
+export type ListInfo = { list: number, total: number, 
+/**
+ * A search with words: best first, cut at `siphon::engine::SEARCH_LIMIT`.
+ */
+ranked: boolean, };
+
+export type TicketPage = { detail: TicketDetail, 
+/**
+ * The customer's other tickets, newest first.
+ */
+others: Array<Row>, };
+
+export type Changed = { 
+/**
+ * Tickets that arrived (new, or new mail on mine), for the UI to mark.
+ */
+arrivals: Array<Arrival>, };
+
+export type Counts = { views: Array<ViewCount>, 
+/**
+ * Tags of tickets not closed.
+ */
+tags: Array<NameCount>, 
+/**
+ * Tickets not closed, per account.
+ */
+accounts: Array<NameCount>, };
+
+export type ViewCount = { 
+/**
+ * The view's name (`open`, `mine` … `not-tickets`), for [`Engine::listing`].
+ */
+view: string, title: string, count: number, };
+
+export type NameCount = { name: string, count: number, };
+
+export type ListSource = { "by": "view", view: string, } | { "by": "query", query: string, };
+
+export type Row = { id: string, full_id: string, subject: string, customer: string | null, 
+/**
+ * The customer's display name when their mail gives one.
+ */
+customer_name: string | null, 
+/**
+ * The latest message's opening, or the search's snippet.
+ */
+snippet: string, 
+/**
+ * Byte ranges of `snippet` to highlight (search results only).
+ */
+highlights: Array<[number, number]>, status: Shown, kind: Kind | null, priority: Priority | null, impact: Impact | null, tags: Array<string>, assignee: string | null, created: string, last_activity: string, unread: boolean, has_attachments: boolean, messages: number, not_a_ticket: boolean, };
+
+export type Arrival = { id: string, subject: string, customer: string | null, 
+/**
+ * The first message of a new ticket (else: a new message on a ticket assigned to me).
+ */
+new_ticket: boolean, mine: boolean, };
+
+export type SavedSearch = { name: string, query: string, };
+
+export type Prefs = { saved_searches: Array<SavedSearch>, 
+/**
+ * Senders whose remote images load without asking (lowercase addresses).
+ */
+images_from: Array<string>, 
+/**
+ * Closing the window keeps Siphon syncing in the tray.
+ */
+close_to_tray: boolean, 
+/**
+ * Desktop notifications for new tickets and for new mail on tickets assigned to me.
+ */
+notifications: boolean, };
+
+export type MessageBody = { message_id: string, 
+/**
+ * The sender's address (for "always load images from …").
+ */
+sender: string, 
+/**
+ * Remote images load for this message (asked once, or always for this sender).
+ */
+images_loaded: boolean, rendered: Rendered, };
+
+export type Rendered = { 
+/**
+ * A complete HTML document for an <iframe sandbox="allow-same-origin" srcdoc=…> (NO allow-scripts).
+ */
+document: string, 
+/**
+ * Remote images (http/https src, srcset, CSS url()) that were present; blocked unless opts.load_remote_images.
+ */
+remote_images: number, 
+/**
+ * True when the body was HTML (false: plain text turned into HTML).
+ */
+html: boolean, attachments: Array<AttachmentInfo>, };
+
+export type AttachmentInfo = { 
+/**
+ * The number to ask [`attachment`] for.
+ */
+index: number, 
+/**
+ * The file name, without directories, control or bidirectional-override characters.
+ */
+name: string, mime: string, size: number, 
+/**
+ * Shown inside the document (an image its HTML refers to): the app may leave it unlisted.
+ */
+inline: boolean, 
+/**
+ * Opening it could run code ([`is_executable`]): the app asks first.
+ */
+executable: boolean, };
+
+export type EditInput = { 
+/**
+ * `open`, `pending` or `closed`.
+ */
+status: string | null, 
+/**
+ * When a snooze ends: `2d`, `2026-12-01`, RFC 3339 (see [`parse_when`]).
+ */
+snooze: string | null, 
+/**
+ * An address or `me`.
+ */
+assign: string | null, tags_add: Array<string>, tags_remove: Array<string>, 
+/**
+ * `bug`, `feature`, `question`, `other`.
+ */
+kind: string | null, 
+/**
+ * `urgent`, `high`, `normal`, `low`.
+ */
+priority: string | null, 
+/**
+ * `must-have`, `nice-to-have`.
+ */
+impact: string | null, 
+/**
+ * An internal note (never sent).
+ */
+note: string | null, };
+
+export type TicketDetail = { ticket: TicketView, messages: Array<MessageLine>, notes: Array<NoteLine>, history: Array<HistoryLine>, };
+
+export type TicketView = { id: string, subject: string, status: Shown, customer: string | null, organisation: string | null, kind: Kind | null, priority: Priority | null, impact: Impact | null, tags: Array<string>, assignee: string | null, created: string, last_activity: string, snoozed_until: string | null, first_response_secs: number | null, resolution_secs: number | null, customer_messages: number, team_messages: number, has_attachments: boolean, unread: boolean, not_a_ticket: boolean, accounts: Array<string>, notes: number, message_ids: Array<string>, };
+
+export type MessageLine = { message_id: string, date: string, from: string, to: Array<string>, subject: string, 
+/**
+ * Written by the team (credited to its From address).
+ */
+team: boolean, automated: boolean, snippet: string, attachments: Array<string>, };
+
+export type HistoryLine = { op: string, at: string, actor: string, 
+/**
+ * "closed this", "tagged it login" …
+ */
+what: string, change: Change, };
+
+export type NoteLine = { at: string, actor: string, text: string, };
+
+export type Shown = "open" | "pending" | "snoozed" | "closed";
+
+export type Kind = "bug" | "feature" | "question" | "other";
+
+export type Priority = "urgent" | "high" | "normal" | "low";
+
+export type Impact = "must-have" | "nice-to-have";
+
+export type Change = { "type": "status", status: Status, } | { "type": "snooze", until: number | null, } | { "type": "assign", to: string | null, } | { "type": "tag_add", tag: string, } | { "type": "tag_remove", tag: string, seen: Array<string>, } | { "type": "kind", kind: Kind | null, } | { "type": "priority", priority: Priority | null, } | { "type": "impact", impact: Impact | null, } | { "type": "note", text: string, } | { "type": "merge" } | { "type": "split" } | { "type": "undo", op: string, } | { "type": "setting", value: string, };
+
+export type Status = "open" | "pending" | "closed";
+
+/** Event names the app emits. */
+export const EVENTS = {
+  sync: "siphon://sync",
+  changed: "siphon://changed",
+  openTicket: "siphon://open-ticket",
+} as const;

@@ -1,0 +1,52 @@
+/**
+ * One typed function per command of the desktop shell (src-tauri/src/commands.rs). Arguments
+ * are named as Tauri expects them (camelCase of the Rust names); every failure rejects with a
+ * CommandError `{ kind, message }`.
+ */
+
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AccountInput,
+  AppInfo,
+  EditInput,
+  ListInfo,
+  ListSource,
+  MessageBody,
+  Prefs,
+  Row,
+  Sidebar,
+  TicketPage,
+} from "./bindings";
+import { toCommandError } from "./error";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toCommandError(error);
+  }
+}
+
+export const appInfo = () => call<AppInfo>("app_info");
+export const openDemo = () => call<AppInfo>("open_demo");
+export const meSet = (name: string, email: string) => call<AppInfo>("me_set", { name, email });
+export const accountTest = (input: AccountInput) => call<string[]>("account_test", { input });
+export const accountAdd = (input: AccountInput) => call<AppInfo>("account_add", { input });
+export const sidebar = () => call<Sidebar>("sidebar");
+export const listOpen = (source: ListSource) => call<ListInfo>("list_open", { source });
+export const listRows = (list: number, start: number, count: number) =>
+  call<Row[]>("list_rows", { list, start, count });
+export const ticketOpen = (id: string) => call<TicketPage>("ticket_open", { id });
+export const messageBody = (messageId: string, loadImages: boolean) =>
+  call<MessageBody>("message_body", { messageId, loadImages });
+export const imagesAlways = (sender: string) => call<Prefs>("images_always", { sender });
+export const ticketsEdit = (ids: string[], edit: EditInput) => call<Row[]>("tickets_edit", { ids, edit });
+export const prefsSet = (prefs: Prefs) => call<Prefs>("prefs_set", { prefs });
+export const attachmentSave = (messageId: string, index: number, path: string) =>
+  call<string>("attachment_save", { messageId, index, path });
+export const attachmentOpen = (messageId: string, index: number, confirmed: boolean) =>
+  call<null>("attachment_open", { messageId, index, confirmed });
+export const chooseSavePath = (name: string) => call<string | null>("choose_save_path", { name });
+export const defaultSavePath = (name: string) => call<string>("default_save_path", { name });
+export const openLink = (url: string) => call<null>("open_link", { url });
+export const takePendingOpens = () => call<string[]>("take_pending_opens");

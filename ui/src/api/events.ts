@@ -1,0 +1,17 @@
+/** The app's events (src-tauri/src/api.rs `events`), each with its payload type. */
+
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { EVENTS, type AccountSync, type Changed } from "./bindings";
+
+export type { UnlistenFn };
+
+export const onSync = (handler: (sync: AccountSync) => void): Promise<UnlistenFn> =>
+  listen<AccountSync>(EVENTS.sync, (e) => handler(e.payload));
+
+export const onChanged = (handler: (changed: Changed) => void): Promise<UnlistenFn> =>
+  listen<Changed>(EVENTS.changed, (e) => handler(e.payload));
+
+/** A ticket to open (a siphon:// link, a notification, the tray). */
+export const onOpenTicket = (handler: (id: string) => void): Promise<UnlistenFn> =>
+  listen<string>(EVENTS.openTicket, (e) => handler(e.payload));
+

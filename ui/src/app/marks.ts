@@ -1,0 +1,25 @@
+/**
+ * Signals for the end-to-end tests and the benchmark: `data-ready` on <html> once the first
+ * list has painted, and performance marks at the moments a person would notice.
+ */
+
+let listPainted = false;
+
+/** Called after the browser painted a list's first rows (or its emptiness). */
+export function markListPainted(isQuery: boolean): void {
+  if (!listPainted) {
+    listPainted = true;
+    performance.mark("siphon:list-painted");
+    document.documentElement.dataset.ready = "1";
+  }
+  if (isQuery) performance.mark("siphon:results-shown");
+}
+
+export function markTicketShown(): void {
+  performance.mark("siphon:ticket-shown");
+}
+
+/** The first-run screen is up: nothing to wait for (no list). */
+export function markWelcomeReady(): void {
+  document.documentElement.dataset.ready = "1";
+}

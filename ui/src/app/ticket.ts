@@ -1,0 +1,34 @@
+/** The open ticket: opening, reloading after a change, closing. */
+
+import * as api from "../api/commands";
+import { markRead } from "./inbox";
+import { ticket } from "./state";
+import { showError } from "./toast";
+
+let opening = 0;
+
+export async function openTicket(id: string, focus?: "note"): Promise<void> {
+  const mine = ++opening;
+  const same = ticket.value?.id === id ? ticket.value.page : null;
+  ticket.value = { id, page: same, focus };
+  try {
+    const page = await api.ticketOpen(id);
+    if (mine !== opening) return;
+    ticket.value = { id, page, focus };
+    markRead(id);
+  } catch (error) {
+    if (mine !== opening) return;
+    if (!same) ticket.value = null;
+    showError(error);
+  }
+}
+
+export function reloadTicket(): Promise<void> {
+  const t = ticket.value;
+  return t ? openTicket(t.id) : Promise.resolve();
+}
+
+export function closeTicket(): void {
+  opening++;
+  ticket.value = null;
+}

@@ -1,0 +1,115 @@
+// @vitest-environment happy-dom
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Row } from "../api/bindings";
+
+const TOTAL = 100_000;
+
+function row(i: number): Row {
+  return {
+    id: `t${i}`,
+    full_id: `full-${i}`,
+    subject: `Subject ${i}`,
+    customer: `c${i}@example.com`,
+    customer_name: i % 2 ? `Customer ${i}` : null,
+    snippet: `Snippet ${i}`,
+    highlights: [],
+    status: "open",
+    kind: i % 3 === 0 ? "bug" : null,
+    priority: null,
+    impact: null,
+    tags: [],
+    assignee: null,
+    created: "2026-11-20T10:00:00Z",
+    last_activity: "2026-11-23T10:00:00Z",
+    unread: i % 5 === 0,
+    has_attachments: false,
+    messages: 1,
+    not_a_ticket: false,
+  };
+}
+
+const invoke = vi.hoisted(() =>
+  vi.fn(async (command: string, args?: Record<string, unknown>): Promise<unknown> => {
+    switch (command) {
+      case "list_open":
+        return { list: 7, total: TOTAL, ranked: false };
+      case "list_rows": {
+        const start = args?.start as number;
+        const count = args?.count as number;
+        return Array.from({ length: Math.min(count, TOTAL - start) }, (_, k) => row(start + k));
+      }
+      default:
+        throw { kind: "internal", message: `unexpected command ${command}` };
+    }
+  }),
+);
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+const { openSource } = await import("../app/inbox");
+const { TicketList } = await import("./TicketList");
+const { ROW_HEIGHT } = await import("../app/state");
+
+/** Lets fetches answer and Preact re-render. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
+  }
+}
+
+const rowsCalls = () => invoke.mock.calls.filter(([c]) => c === "list_rows").map(([, a]) => a as { start: number; count: number });
+
+describe("ticket list with 100,000 tickets", () => {
+  const root = document.createElement("div");
+  root.style.height = "600px";
+
+  beforeAll(async () => {
+    document.body.append(root);
+    await openSource({ by: "view", view: "open" });
+    await act(() => {
+      render(<TicketList />, root);
+    });
+    await settle();
+  });
+
+  afterAll(() => {
+    render(null, root);
+  });
+
+  it("keeps only a window of rows in the DOM over a full-height spacer", () => {
+    const spacer = root.querySelector<HTMLElement>("#ticket-list .spacer");
+    expect(spacer?.style.height).toBe(`${TOTAL * ROW_HEIGHT}px`);
+    const rows = root.querySelectorAll(".row");
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(60);
+    expect(root.querySelector('.row[data-id="t0"]')).not.toBeNull();
+    expect(root.querySelector('.row[data-id="t500"]')).toBeNull();
+    expect(root.querySelector(".row.current")?.getAttribute("data-id")).toBe("t0");
+  });
+
+  it("fetched one page, not the whole list", () => {
+    expect(rowsCalls()).toEqual([{ list: 7, start: 0, count: 100 }]);
+  });
+
+  it("shows another window after a scroll and fetches only its page", async () => {
+    const list = root.querySelector<HTMLElement>("#ticket-list")!;
+    list.scrollTop = 50_000 * ROW_HEIGHT;
+    await act(() => {
+      list.dispatchEvent(new Event("scroll"));
+    });
+    // The page is on its way: placeholders hold the places.
+    expect(root.querySelectorAll(".row.placeholder").length).toBeGreaterThan(0);
+    await settle();
+    expect(root.querySelector('.row[data-id="t50000"]')).not.toBeNull();
+    expect(root.querySelector('.row[data-id="t0"]')).toBeNull();
+    expect(root.querySelectorAll(".row").length).toBeLessThan(60);
+    const starts = rowsCalls().map((c) => c.start);
+    expect(starts).toContain(49_900);
+    expect(starts).toContain(50_000);
+    expect(starts.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * #ticket-view: the open ticket. The conversation on the left (each message in its sandboxed
+ * frame), the side panel on the right. `data-id` is set once the ticket has loaded.
+ */
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { TicketPage } from "../api/bindings";
+import { markTicketShown } from "../app/marks";
+import { ticket } from "../app/state";
+import { closeTicket } from "../app/ticket";
+import { Message } from "./Message";
+import { SidePanel } from "./SidePanel";
+
+function Conversation({ page }: { page: TicketPage }) {
+  const messages = page.detail.messages;
+  const shown = useRef(new Set<string>());
+  const marked = useRef(false);
+  const [blocked, setBlocked] = useState<ReadonlySet<string>>(new Set());
+
+  const onShown = (id: string) => {
+    shown.current.add(id);
+    if (!marked.current && messages.every((m) => shown.current.has(m.message_id))) {
+      marked.current = true;
+      requestAnimationFrame(markTicketShown);
+    }
+  };
+  useEffect(() => {
+    if (messages.length === 0 && !marked.current) {
+      marked.current = true;
+      requestAnimationFrame(markTicketShown);
+    }
+  }, []);
+  const onBlocked = (id: string, is: boolean) =>
+    setBlocked((b) => {
+      if (b.has(id) === is) return b;
+      const next = new Set(b);
+      if (is) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const firstBlocked = messages.find((m) => blocked.has(m.message_id))?.message_id;
+
+  return (
+    <div class="conversation">
+      {messages.map((m) => (
+        <Message
+          key={m.message_id}
+          line={m}
+          imageIds={m.message_id === firstBlocked}
+          onShown={onShown}
+          onBlocked={onBlocked}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function TicketView() {
+  const open = ticket.value;
+  const section = useRef<HTMLElement>(null);
+  const page = open?.page;
+  const focus = open?.focus;
+  useEffect(() => {
+    if (page && focus === "note") document.getElementById("note-input")?.focus();
+  }, [page, focus]);
+  if (!open) return null;
+  if (!page) {
+    return (
+      <section id="ticket-view" class="loading" aria-busy="true" aria-label="Ticket">
+        <p class="muted">Opening…</p>
+      </section>
+    );
+  }
+  const t = page.detail.ticket;
+  return (
+    <section id="ticket-view" ref={section} data-id={t.id} tabIndex={-1} aria-label={`Ticket: ${t.subject}`}>
+      <header class="ticket-head">
+        <button type="button" id="ticket-close" class="icon-button" aria-label="Close ticket view (Esc)" title="Back (Esc)" onClick={closeTicket}>
+          ←
+        </button>
+        <h2 class="ticket-subject">{t.subject || "(no subject)"}</h2>
+        <span id="ticket-status" class={`badge status ${t.status}`}>
+          {t.status}
+        </span>
+        <span id="ticket-kind" class={t.kind ? `badge kind ${t.kind}` : "badge kind none"}>
+          {t.kind ?? ""}
+        </span>
+        {t.priority && <span class={`badge priority ${t.priority}`}>{t.priority}</span>}
+        {t.impact && <span class="badge impact">{t.impact}</span>}
+      </header>
+      <p class="ticket-sub">
+        {t.customer ?? "Unknown customer"}
+        {t.organisation && <> · {t.organisation}</>}
+        {" · "}
+        {t.customer_messages + t.team_messages} messages
+        {t.accounts.length > 0 && <> · {t.accounts.join(", ")}</>}
+      </p>
+      <div class="ticket-body">
+        <Conversation key={t.id} page={page} />
+        <SidePanel page={page} />
+      </div>
+    </section>
+  );
+}
