@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use siphon::engine::{Counts, Prefs, Row, TicketDetail};
+use siphon::engine::{Counts, MessageBody, Prefs, Row, TicketDetail};
 
 /// What every failed command rejects with in the UI: `{ kind, message }`. `kind` is stable
 /// (`auth`, `network`, `tls`, `usage`, `busy`, `executable` …); the UI never matches `message`.
@@ -130,6 +130,9 @@ pub struct ListInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TicketPage {
     pub detail: TicketDetail,
+    /// Each message made safe to show (remote images blocked), in the order of
+    /// `detail.messages`: the view needs no second round trip per message.
+    pub bodies: Vec<MessageBody>,
     /// The customer's other tickets, newest first.
     pub others: Vec<Row>,
 }

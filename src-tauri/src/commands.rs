@@ -217,20 +217,39 @@ pub async fn list_rows(
     with_engine(&ws, move |e| e.rows(&ids, &listing.matched)).await
 }
 
-/// A ticket with its conversation, notes, history and the customer's other tickets; marks it
-/// read for this person.
+/// A ticket with its conversation (each message made safe to show), notes, history and the
+/// customer's other tickets. It is marked read for this person just after the answer, so the
+/// view never waits for the ticket index to be rewritten.
 #[tauri::command]
 pub async fn ticket_open(state: State<'_, AppState>, id: String) -> Answer<TicketPage> {
     state.log_call(&format!("ticket_open {id}"));
     let ws = state.workspace()?;
-    let (detail, others) = with_engine(&ws, move |e| {
-        let detail = e.ticket(&id, true)?;
+    let page = with_engine(&ws, move |e| {
+        let detail = e.ticket(&id, false)?;
         let full = e.find_ticket(&detail.ticket.id)?.full_id;
         let others = e.customer_tickets(&full, OTHER_TICKETS)?;
-        Ok((detail, others))
+        let bodies = detail
+            .messages
+            .iter()
+            .map(|m| e.message_body(&m.message_id, false))
+            .collect::<siphon::engine::Result<Vec<_>>>()?;
+        Ok(TicketPage {
+            detail,
+            bodies,
+            others,
+        })
     })
     .await?;
-    Ok(TicketPage { detail, others })
+    if page.detail.ticket.unread {
+        let id = page.detail.ticket.id.clone();
+        let ws = ws.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = with_engine(&ws, move |e| e.ticket(&id, true).map(drop)).await {
+                eprintln!("siphon-app: marking a ticket read: {}", e.message);
+            }
+        });
+    }
+    Ok(page)
 }
 
 /// A message made safe to show (sanitised HTML for a sandboxed frame).

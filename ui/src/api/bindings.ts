@@ -59,6 +59,11 @@ ranked: boolean, };
 
 export type TicketPage = { detail: TicketDetail, 
 /**
+ * Each message made safe to show (remote images blocked), in the order of
+ * `detail.messages`: the view needs no second round trip per message.
+ */
+bodies: Array<MessageBody>, 
+/**
  * The customer's other tickets, newest first.
  */
 others: Array<Row>, };

@@ -7,18 +7,38 @@ import { openSource } from "./inbox";
 import { lastView, searchError, searchText, sidebar, source } from "./state";
 import { showError, showInfo } from "./toast";
 
-export const SEARCH_DEBOUNCE_MS = 60;
-
-let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Instant search without a fixed delay: a keystroke runs its query at once when none is in
+ * flight; keystrokes that come while one runs are coalesced, and only the latest text runs next.
+ * (A debounce would add its whole delay to every search; this adds none to the last one.)
+ */
+let running = false;
+let queued: string | null = null;
 
 export function typeSearch(text: string): void {
   searchText.value = text;
-  clearTimeout(timer);
-  timer = setTimeout(() => void runSearch(text), SEARCH_DEBOUNCE_MS);
+  if (running) {
+    queued = text;
+    return;
+  }
+  void drain(text);
+}
+
+async function drain(text: string): Promise<void> {
+  running = true;
+  try {
+    let next: string | null = text;
+    while (next !== null) {
+      queued = null;
+      await runSearch(next);
+      next = queued;
+    }
+  } finally {
+    running = false;
+  }
 }
 
 export function runSearch(text: string): Promise<void> {
-  clearTimeout(timer);
   const query = text.trim();
   if (!query) {
     searchError.value = null;
@@ -29,7 +49,7 @@ export function runSearch(text: string): Promise<void> {
 
 /** Escape in the search: empty it and go back to the view. */
 export function clearSearch(): Promise<void> {
-  clearTimeout(timer);
+  queued = null;
   searchText.value = "";
   searchError.value = null;
   return source.value.by === "query" ? openSource({ by: "view", view: lastView.value }) : Promise.resolve();

@@ -63,14 +63,16 @@ function Attachments({ messageId, items }: { messageId: string; items: Attachmen
 
 interface Props {
   line: MessageLine;
+  /** The body as the ticket page brought it (images blocked); fetched when absent. */
+  initial?: MessageBody;
   /** This message's image bar carries the #images-… ids (the first one blocked). */
   imageIds: boolean;
   onShown: (messageId: string) => void;
   onBlocked: (messageId: string, blocked: boolean) => void;
 }
 
-export function Message({ line, imageIds, onShown, onBlocked }: Props) {
-  const [body, setBody] = useState<MessageBody | null>(null);
+export function Message({ line, initial, imageIds, onShown, onBlocked }: Props) {
+  const [body, setBody] = useState<MessageBody | null>(initial ?? null);
   const [failed, setFailed] = useState(false);
   const id = line.message_id;
 
@@ -84,7 +86,7 @@ export function Message({ line, imageIds, onShown, onBlocked }: Props) {
     }
   };
   useEffect(() => {
-    void load(false);
+    if (!initial) void load(false);
   }, [id]);
 
   const blocked = !!body && body.rendered.remote_images > 0 && !body.images_loaded;

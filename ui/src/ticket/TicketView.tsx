@@ -42,10 +42,11 @@ function Conversation({ page }: { page: TicketPage }) {
 
   return (
     <div class="conversation">
-      {messages.map((m) => (
+      {messages.map((m, i) => (
         <Message
           key={m.message_id}
           line={m}
+          initial={page.bodies[i]?.message_id === m.message_id ? page.bodies[i] : undefined}
           imageIds={m.message_id === firstBlocked}
           onShown={onShown}
           onBlocked={onBlocked}
