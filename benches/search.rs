@@ -39,6 +39,8 @@ mod notmuch;
 mod queries;
 #[path = "search/report.rs"]
 mod report;
+#[path = "common/targets.rs"]
+mod targets;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -57,7 +59,7 @@ use common::{
 use latency::{Spread, ms};
 use notmuch::Notmuch;
 use queries::QUERIES;
-use report::Targets;
+use targets::Targets;
 
 /// Tickets asked for by every query.
 pub const LIMIT: usize = 50;
@@ -211,8 +213,9 @@ fn run(args: &Args) -> Result<bool> {
         "",
         &report::identity_note(compared, &changed),
     );
-    targets.check(
+    targets.holds(
         "reindex gives byte-identical search --json",
+        "identical",
         &format!("{} of {compared} queries", compared - changed.len()),
         changed.is_empty(),
     );

@@ -1,0 +1,179 @@
+//! What the running app costs in memory: the proportional set size (PSS, `Pss:` of
+//! `/proc/PID/smaps_rollup`) of the app process, which holds the engine and the Tauri shell,
+//! and of every process below it — WebKit's web and network processes (and a sandbox's
+//! helpers, when WebKit runs one). PSS splits shared pages among the processes that map them,
+//! so the figures add up without counting a shared library twice.
+//!
+//! The app is found as the process running the app binary with the driver's `HOME` (every
+//! process a driver starts inherits it), its children by their parent pid in `/proc/PID/stat`.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+/// One process and its memory.
+#[derive(Clone, Debug)]
+pub struct Process {
+    pub pid: i32,
+    /// The name in `/proc/PID/comm` (15 characters at most).
+    pub name: String,
+    pub pss_kb: u64,
+    pub rss_kb: u64,
+}
+
+/// The app process and the processes below it.
+#[derive(Clone, Debug)]
+pub struct Footprint {
+    pub app: Process,
+    pub webview: Vec<Process>,
+}
+
+impl Footprint {
+    /// The PSS of the processes below the app, in KiB.
+    pub fn webview_pss_kb(&self) -> u64 {
+        self.webview.iter().map(|p| p.pss_kb).sum()
+    }
+
+    pub fn total_pss_kb(&self) -> u64 {
+        self.app.pss_kb + self.webview_pss_kb()
+    }
+
+    /// "WebKitWebProcess 80.1 MB, WebKitNetworkProcess 10.2 MB".
+    pub fn webview_text(&self) -> String {
+        let parts: Vec<String> = self
+            .webview
+            .iter()
+            .map(|p| format!("{} {}", p.name, mb(p.pss_kb)))
+            .collect();
+        if parts.is_empty() {
+            "no child processes".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        let one = |p: &Process| json!({ "pid": p.pid, "name": p.name, "pss_kb": p.pss_kb, "rss_kb": p.rss_kb });
+        json!({
+            "app_pss_kb": self.app.pss_kb,
+            "webview_pss_kb": self.webview_pss_kb(),
+            "total_pss_kb": self.total_pss_kb(),
+            "processes": std::iter::once(&self.app)
+                .chain(&self.webview)
+                .map(one)
+                .collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Megabytes (10^6 bytes, as the targets are written) of `kb` KiB, as "12.3 MB".
+pub fn mb(kb: u64) -> String {
+    format!("{:.1} MB", mb_f(kb))
+}
+
+pub fn mb_f(kb: u64) -> f64 {
+    kb as f64 * 1024.0 / 1e6
+}
+
+/// The footprint of the app running `app` (the binary) with `HOME` set to `home`.
+pub fn footprint(app: &Path, home: &Path) -> Result<Footprint> {
+    let app = fs::canonicalize(app).with_context(|| format!("resolving {}", app.display()))?;
+    let mut needle = b"HOME=".to_vec();
+    needle.extend(home.as_os_str().as_encoded_bytes());
+    needle.push(0);
+
+    let mut parent_of = HashMap::new();
+    let mut roots = Vec::new();
+    for pid in pids() {
+        let Some((name, ppid)) = stat(pid) else {
+            continue;
+        };
+        parent_of.insert(pid, (ppid, name));
+        let runs_app = fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app);
+        let ours = runs_app
+            && fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle.as_slice()));
+        if ours {
+            roots.push(pid);
+        }
+    }
+    let root = match roots.as_slice() {
+        [one] => *one,
+        [] => bail!(
+            "no process runs {} with HOME={}",
+            app.display(),
+            home.display()
+        ),
+        many => bail!("several processes run the app: {many:?}"),
+    };
+    let mut below = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for (&pid, (ppid, _)) in &parent_of {
+            if *ppid == parent {
+                below.push(pid);
+                frontier.push(pid);
+            }
+        }
+    }
+    below.sort_unstable();
+    let process = |pid: i32| -> Result<Process> {
+        let name = parent_of
+            .get(&pid)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        let (pss_kb, rss_kb) = rollup(pid).with_context(|| format!("process {pid} ({name})"))?;
+        Ok(Process {
+            pid,
+            name,
+            pss_kb,
+            rss_kb,
+        })
+    };
+    Ok(Footprint {
+        app: process(root)?,
+        webview: below.into_iter().map(process).collect::<Result<Vec<_>>>()?,
+    })
+}
+
+/// Every numeric entry of /proc.
+fn pids() -> impl Iterator<Item = i32> {
+    fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+}
+
+/// The name and the parent pid of a live process (None for a zombie or a process gone).
+fn stat(pid: i32) -> Option<(String, i32)> {
+    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    let name = text.get(open + 1..close)?.to_string();
+    let mut rest = text.get(close + 1..)?.split_whitespace();
+    let state = rest.next()?;
+    if state == "Z" {
+        return None;
+    }
+    let ppid = rest.next()?.parse().ok()?;
+    Some((name, ppid))
+}
+
+/// `Pss:` and `Rss:` of `/proc/PID/smaps_rollup`, in KiB.
+fn rollup(pid: i32) -> Result<(u64, u64)> {
+    let path = format!("/proc/{pid}/smaps_rollup");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    let field = |name: &str| -> Result<u64> {
+        text.lines()
+            .find_map(|l| {
+                let value = l.strip_prefix(name)?.trim().strip_suffix("kB")?;
+                value.trim().parse().ok()
+            })
+            .with_context(|| format!("no {name:?} line in {path}"))
+    };
+    Ok((field("Pss:")?, field("Rss:")?))
+}
