@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use siphon::engine::{EditInput, Engine, ListSource, Paths};
+use siphon::engine::{EditInput, Engine, ListSource, Listing, Paths};
 use siphon::store::{Flags, Prepared, content_hash};
 
 fn demo() -> (tempfile::TempDir, Engine) {
@@ -70,7 +70,7 @@ fn counts_match_the_lists_and_rows_come_in_order() {
     }
     // A window of rows, in the list's order, newest activity first.
     let open = e.listing(&view("open")).unwrap();
-    let rows = e.rows(&open.ids[2..7], &HashMap::new()).unwrap();
+    let rows = e.rows(&open.ids[2..7], &Listing::default()).unwrap();
     assert_eq!(
         rows.iter().map(|r| r.full_id.clone()).collect::<Vec<_>>(),
         open.ids[2..7].to_vec()
@@ -87,7 +87,7 @@ fn counts_match_the_lists_and_rows_come_in_order() {
         })
         .unwrap();
     assert!(found.ranked && !found.ids.is_empty());
-    let first = e.rows(&found.ids[..1], &found.matched).unwrap();
+    let first = e.rows(&found.ids[..1], &found).unwrap();
     let [a, b] = first[0].highlights[0];
     assert_eq!(&first[0].snippet[a..b], "E-4107");
     // A bad query says where.
@@ -112,7 +112,7 @@ fn a_bulk_edit_checks_every_id_before_it_writes() {
     let mut with_bad = ids.clone();
     with_bad.push("nosuchticket".into());
     assert!(e.tickets_edit(&with_bad, &edit).is_err());
-    let untouched = e.rows(&ids, &HashMap::new()).unwrap();
+    let untouched = e.rows(&ids, &Listing::default()).unwrap();
     assert!(
         untouched
             .iter()
@@ -120,7 +120,7 @@ fn a_bulk_edit_checks_every_id_before_it_writes() {
     );
     let changed = e.tickets_edit(&ids, &edit).unwrap();
     assert_eq!(changed.len(), 3);
-    let rows = e.rows(&ids, &HashMap::new()).unwrap();
+    let rows = e.rows(&ids, &Listing::default()).unwrap();
     assert!(rows.iter().all(|r| r.tags.contains(&"triaged".to_string())));
     assert!(
         rows.iter()
@@ -135,10 +135,10 @@ fn arrivals_are_new_tickets_and_new_mail_on_mine_only() {
     let me = e.me().unwrap().unwrap().email;
     // A ticket assigned to me, and one assigned to someone else.
     let mine = e.listing(&view("mine")).unwrap().ids[0].clone();
-    let mine = e.rows(&[mine], &HashMap::new()).unwrap().remove(0);
+    let mine = e.rows(&[mine], &Listing::default()).unwrap().remove(0);
     let all = e.listing(&view("open")).unwrap();
     let theirs = e
-        .rows(&all.ids, &HashMap::new())
+        .rows(&all.ids, &Listing::default())
         .unwrap()
         .into_iter()
         .find(|r| r.assignee.as_ref().is_some_and(|a| *a != me))

@@ -214,7 +214,7 @@ pub async fn list_rows(
         .get(start.min(end)..end)
         .unwrap_or_default()
         .to_vec();
-    with_engine(&ws, move |e| e.rows(&ids, &listing.matched)).await
+    with_engine(&ws, move |e| e.rows(&ids, &listing)).await
 }
 
 /// A ticket with its conversation (each message made safe to show), notes, history and the

@@ -14,8 +14,7 @@ use super::search::pick;
 use super::{Engine, Error, Result, rfc3339};
 use crate::account::{Account, Secret};
 use crate::mail::html::{self, Rendered};
-use crate::search::query;
-use crate::store::Hash;
+use crate::store::{BlobRef, Hash};
 use crate::ticket::build::{Shown, Ticket};
 use crate::ticket::index::{ListField, Pick, Query as TicketQuery, View};
 use crate::ticket::op::{Impact, Kind, Priority};
@@ -60,11 +59,11 @@ pub enum ListSource {
     Query { query: String },
 }
 
-/// Why a row is in a search's results.
+/// Why a row is in a search's results: the matching message, and its snippet once made.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Matched {
-    pub snippet: String,
-    pub highlights: Vec<[usize; 2]>,
+    pub blob: Option<BlobRef>,
+    pub snippet: Option<(String, Vec<[usize; 2]>)>,
 }
 
 /// A list: every ticket's full id in order; a search with words also says why each matched.
@@ -74,6 +73,8 @@ pub struct Listing {
     pub matched: HashMap<String, Matched>,
     /// A search with words is cut at [`SEARCH_LIMIT`], best first.
     pub ranked: bool,
+    /// The query of a search with words, for the snippets of the rows shown.
+    pub query: Option<String>,
 }
 
 /// One line of the ticket list.
@@ -264,30 +265,30 @@ impl Engine {
             }
             ListSource::Query { query } => query,
         };
-        let tz = *chrono::Local::now().offset();
-        let q = query::parse(text, chrono::Utc::now(), tz)
-            .map_err(|e| Error::Usage(format!("{e}\n{}", e.pointer(text))))?;
+        let q = super::search::parse(text)?;
         let (words, tickets) = crate::search::index::split(&q);
         if words.is_none() {
             // Filters alone: the whole list, straight from the posting lists.
-            let all = query::Query::And(Vec::new());
+            let all = crate::search::query::Query::And(Vec::new());
             let ids = index.pick_ids(&pick(tickets.as_ref().unwrap_or(&all), me.as_ref()))?;
             return Ok(Listing {
                 ids,
                 ..Listing::default()
             });
         }
-        let hits = self.search(text, SEARCH_LIMIT, false)?;
+        // Snippets are made for the rows shown (see `rows`), not for every result.
+        let hits = self.search_with(text, SEARCH_LIMIT, false, 0)?;
         let mut listing = Listing {
             ranked: true,
+            query: Some(text.clone()),
             ..Listing::default()
         };
         for h in hits {
             listing.matched.insert(
                 h.full_id.clone(),
                 Matched {
-                    snippet: h.snippet,
-                    highlights: h.highlights,
+                    blob: h.blob,
+                    snippet: None,
                 },
             );
             listing.ids.push(h.full_id);
@@ -295,16 +296,31 @@ impl Engine {
         Ok(listing)
     }
 
-    /// The rows for these full ids (those still there), in the same order.
-    pub fn rows(
-        &mut self,
-        full_ids: &[String],
-        matched: &HashMap<String, Matched>,
-    ) -> Result<Vec<Row>> {
+    /// The rows for these full ids (those still there), in the same order; rows of a search
+    /// with words carry the snippet of their matching message.
+    pub fn rows(&mut self, full_ids: &[String], listing: &Listing) -> Result<Vec<Row>> {
+        let wanted: Vec<Option<BlobRef>> = full_ids
+            .iter()
+            .filter_map(|f| listing.matched.get(f))
+            .filter(|m| m.snippet.is_none())
+            .map(|m| m.blob)
+            .collect();
+        let mut made = match (&listing.query, wanted.is_empty()) {
+            (Some(q), false) => self.snippets(q, &wanted)?.into_iter(),
+            _ => Vec::new().into_iter(),
+        };
         let index = self.index()?;
         let store = self.store()?;
         let mut rows = Vec::with_capacity(full_ids.len());
         for fid in full_ids {
+            let matched = listing.matched.get(fid);
+            let snippet = match matched {
+                Some(Matched {
+                    snippet: Some(s), ..
+                }) => Some(s.clone()),
+                Some(_) => made.next(),
+                None => None,
+            };
             let Some(t) = index.get(fid)? else { continue };
             let last = t
                 .hashes
@@ -324,8 +340,8 @@ impl Engine {
                     .find(|a| Some(&a.email.to_ascii_lowercase()) == t.customer.as_ref())
                     .and_then(|a| a.name.clone())
             });
-            let (snippet, highlights) = match matched.get(fid) {
-                Some(m) => (m.snippet.clone(), m.highlights.clone()),
+            let (snippet, highlights) = match snippet {
+                Some(s) => s,
                 None => (last.map(|r| r.snippet).unwrap_or_default(), Vec::new()),
             };
             rows.push(row(&t, customer_name, snippet, highlights));
@@ -352,7 +368,7 @@ impl Engine {
             .filter(|id| id != full_id)
             .take(limit)
             .collect();
-        self.rows(&ids, &HashMap::new())
+        self.rows(&ids, &Listing::default())
     }
 
     /// Brings tickets and search up to date and says what arrived: new tickets, and new mail on

@@ -33,6 +33,10 @@ pub struct SearchHit {
     pub snippet: String,
     /// Byte ranges of the snippet to highlight.
     pub highlights: Vec<[usize; 2]>,
+    /// Where the matching message lives in the packs (for a snippet made later).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub blob: Option<BlobRef>,
 }
 
 /// How many messages go to the index per commit during a rebuild.
@@ -109,6 +113,43 @@ fn has_words(q: &Query) -> bool {
         Query::Word { .. } | Query::Phrase { .. } => true,
         _ => false,
     }
+}
+
+/// A query in the search language, or a usage error pointing at what is wrong.
+pub(super) fn parse(text: &str) -> Result<Query> {
+    let tz = *chrono::Local::now().offset();
+    query::parse(text, chrono::Utc::now(), tz)
+        .map_err(|e| Error::Usage(format!("{e}\n{}", e.pointer(text))))
+}
+
+/// Each message's snippet for a query, with its highlights, read straight from the packs;
+/// where the words matched elsewhere (subject, names), the message's opening.
+fn snippet_texts(
+    ix: &SearchIndex,
+    tq: &dyn tantivy::query::Query,
+    packs: &PackReader,
+    blobs: &[Option<BlobRef>],
+) -> Vec<(String, Vec<[usize; 2]>)> {
+    let texts: Vec<String> = blobs
+        .iter()
+        .map(|b| {
+            b.and_then(|b| packs.entry(&b).ok())
+                .map(|(_, text)| text)
+                .unwrap_or_default()
+        })
+        .collect();
+    let bodies: Vec<&str> = texts.iter().map(String::as_str).collect();
+    ix.snippets(tq, &bodies)
+        .into_iter()
+        .zip(&bodies)
+        .map(|((snippet, ranges), body)| {
+            if snippet.is_empty() {
+                (opening(body), Vec::new())
+            } else {
+                (snippet, ranges.into_iter().map(|(a, b)| [a, b]).collect())
+            }
+        })
+        .collect()
 }
 
 /// The first words of a message, for a snippet with nothing to highlight.
@@ -270,11 +311,47 @@ impl Engine {
         self.refresh_search(progress)
     }
 
-    /// Answers a query with tickets, best first (or newest first).
+    /// Answers a query with tickets, best first (or newest first), each with its snippet.
     pub fn search(&mut self, text: &str, limit: usize, by_date: bool) -> Result<Vec<SearchHit>> {
-        let tz = *chrono::Local::now().offset();
-        let q = query::parse(text, chrono::Utc::now(), tz)
-            .map_err(|e| Error::Usage(format!("{e}\n{}", e.pointer(text))))?;
+        self.search_with(text, limit, by_date, limit)
+    }
+
+    /// Snippets, with highlights, of these messages (as [`SearchHit::blob`] names them) for a
+    /// query's words.
+    pub fn snippets(
+        &mut self,
+        text: &str,
+        blobs: &[Option<BlobRef>],
+    ) -> Result<Vec<(String, Vec<[usize; 2]>)>> {
+        let (words, _) = index::split(&parse(text)?);
+        let Some(words) = words else {
+            return Ok(vec![Default::default(); blobs.len()]);
+        };
+        let tickets = self.index()?;
+        let me = self.me()?;
+        let resolve = |sub: &Query| -> index::Result<Vec<Hash>> {
+            tickets
+                .pick_messages(&pick(sub, me.as_ref()))
+                .map_err(|e| index::Error::Unsupported(e.to_string()))
+        };
+        let packs = PackReader::new(&self.paths.data_dir.join("packs"));
+        let ix = self.search_index_to_read()?.ok_or_else(|| {
+            Error::Usage("the search index is being rebuilt; search again".into())
+        })?;
+        let tq = ix.compile(&words, &resolve).map_err(index_err)?;
+        Ok(snippet_texts(ix, &*tq, &packs, blobs))
+    }
+
+    /// [`Engine::search`], with snippets for the first `snippets` results only: the others
+    /// keep where their message lives, for [`Engine::snippets`] when they are shown.
+    pub fn search_with(
+        &mut self,
+        text: &str,
+        limit: usize,
+        by_date: bool,
+        snippets: usize,
+    ) -> Result<Vec<SearchHit>> {
+        let q = parse(text)?;
         let (msg_part, ticket_part) = index::split(&q);
         // A one-shot search after a sync answers from the two indexes alone; otherwise (or in a
         // process that has the store open anyway) the indexes are brought up to date first.
@@ -307,6 +384,7 @@ impl Engine {
                     message_id: t.message_ids.last().cloned().unwrap_or_default(),
                     snippet: String::new(),
                     highlights: Vec::new(),
+                    blob: None,
                 })
                 .collect());
         };
@@ -360,20 +438,10 @@ impl Engine {
                 continue;
             }
             // Only what is shown is decoded and read, straight from the packs.
-            let texts: Vec<String> = blobs
-                .iter()
-                .map(|b| {
-                    b.and_then(|b| packs.entry(&b).ok())
-                        .map(|(_, text)| text)
-                        .unwrap_or_default()
-                })
-                .collect();
-            let bodies: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let snippets = ix.snippets(&*tq, &bodies);
+            let shown = snippets.min(out.len());
+            let mut texts = snippet_texts(ix, &*tq, &packs, &blobs[..shown]).into_iter();
             let mut results = Vec::with_capacity(out.len());
-            for ((((hash, fid), score), (snippet, ranges)), body) in
-                out.iter().zip(scores).zip(snippets).zip(&bodies)
-            {
+            for (((hash, fid), score), blob) in out.iter().zip(scores).zip(blobs) {
                 let Some(t) = tickets.get(fid)? else { continue };
                 let message_id = t
                     .hashes
@@ -381,12 +449,7 @@ impl Engine {
                     .position(|h| h == hash)
                     .and_then(|i| t.message_ids.get(i).cloned())
                     .unwrap_or_default();
-                let (snippet, highlights) = if snippet.is_empty() {
-                    // The words matched elsewhere (subject, names): the message's opening.
-                    (opening(body), Vec::new())
-                } else {
-                    (snippet, ranges.into_iter().map(|(a, b)| [a, b]).collect())
-                };
+                let (snippet, highlights) = texts.next().unwrap_or_default();
                 results.push(SearchHit {
                     id: t.id.clone(),
                     full_id: t.full_id.clone(),
@@ -396,6 +459,7 @@ impl Engine {
                     message_id,
                     snippet,
                     highlights,
+                    blob,
                 });
             }
             return Ok(results);
