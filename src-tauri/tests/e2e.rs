@@ -109,8 +109,13 @@ impl App {
         });
         assert!(
             got.is_ok(),
-            "the list never showed {n} tickets: {:?}\n{}",
+            "the list never showed {n} tickets: {:?}\n--- form fields: {:?}\n--- commands called:\n{}\n--- app log:\n{}",
             got.err(),
+            self.session.execute(
+                "return [...document.querySelectorAll('input')].map(i => i.id + '=' + i.value + (i.validity.valid ? '' : ' (invalid)'));",
+                &[]
+            ),
+            self.calls(),
             self.driver.log_tail()
         );
     }

@@ -17,7 +17,9 @@ export function MeForm({ onSaved, compact }: { onSaved: (info: AppInfo) => void;
         e.preventDefault();
         setBusy(true);
         try {
-          onSaved(await api.meSet(name.trim(), email.trim()));
+          await api.meSet(name.trim(), email.trim());
+          // Fresh, in case a mailbox was added meanwhile (the answer of me_set predates it).
+          onSaved(await api.appInfo());
         } catch (error) {
           showError(error);
         } finally {

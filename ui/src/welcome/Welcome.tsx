@@ -100,13 +100,21 @@ export function Welcome({ info, onInfo }: { info: AppInfo; onInfo: (info: AppInf
     if (!acct) return;
     setBusy("save");
     try {
-      const next = await api.accountAdd(acct);
+      await api.accountAdd(acct);
+      // Where things stand now, not as the add saw them: "who are you" may have been
+      // answered while the mailbox was being added.
+      const next = await api.appInfo();
       setAdded(true);
       if (next.me) onInfo(next);
       else {
         // Stay here until we know who is using Siphon.
         onInfo({ ...next, configured: false });
-        setTimeout(() => document.getElementById("me-name")?.focus(), 0);
+        // Unless the person is already filling it in: focus never jumps under their typing.
+        setTimeout(() => {
+          if (!document.getElementById("me-form")?.contains(document.activeElement)) {
+            document.getElementById("me-name")?.focus();
+          }
+        }, 0);
       }
     } catch (error) {
       showError(error);
