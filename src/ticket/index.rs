@@ -720,17 +720,6 @@ impl Index {
 
     /// Writes the whole index: a temporary file, fsynced, renamed over the old one — so a
     /// crash leaves the old index or the new, never half of one.
-    /// Saves a change, then goes back to reading the file in place: the decoded form is only
-    /// for making changes, and a process that keeps it (the app) would hold every ticket in
-    /// memory for as long as it runs.
-    fn commit(&self, data: &mut Data) -> Result<()> {
-        self.save(data)?;
-        if let Some(frozen) = Self::read(&self.path) {
-            *data = frozen;
-        }
-        Ok(())
-    }
-
     fn save(&self, data: &Data) -> Result<()> {
         let Data::Thawed(built, thawed) = data else {
             return Ok(());
@@ -789,7 +778,7 @@ impl Index {
             .map(|t| (t.full_id.clone(), t))
             .collect();
         *d = Data::Thawed(built, Thawed::new(map));
-        self.commit(&mut d)
+        self.save(&d)
     }
 
     /// Replaces the tickets named in `removed` by `added` (an incremental update), lengthens or
@@ -829,7 +818,7 @@ impl Index {
                 t.id = id;
             }
         }
-        self.commit(&mut d)
+        self.save(&d)
     }
 
     pub fn get(&self, full_id: &str) -> Result<Option<Ticket>> {
