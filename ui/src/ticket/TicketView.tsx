@@ -93,7 +93,7 @@ export function TicketView() {
         {t.customer ?? "Unknown customer"}
         {t.organisation && <> · {t.organisation}</>}
         {" · "}
-        {t.customer_messages + t.team_messages} messages
+        {t.customer_messages + t.team_messages === 1 ? "1 message" : `${t.customer_messages + t.team_messages} messages`}
         {t.accounts.length > 0 && <> · {t.accounts.join(", ")}</>}
       </p>
       <div class="ticket-body">
