@@ -118,8 +118,17 @@ fn a_bulk_edit_checks_every_id_before_it_writes() {
             .iter()
             .all(|r| !r.tags.contains(&"triaged".to_string()))
     );
-    let changed = e.tickets_edit(&ids, &edit).unwrap();
+    // An id given twice (or by two names) is one ticket, changed once.
+    let mut twice = ids.clone();
+    twice.push(ids[0].clone());
+    let changed = e.tickets_edit(&twice, &edit).unwrap();
     assert_eq!(changed.len(), 3);
+    let history = e.ticket(&ids[0], false).unwrap().history;
+    let tagged = history
+        .iter()
+        .filter(|h| h.what.contains("triaged"))
+        .count();
+    assert_eq!(tagged, 1, "{history:#?}");
     let rows = e.rows(&ids, &Listing::default()).unwrap();
     assert!(rows.iter().all(|r| r.tags.contains(&"triaged".to_string())));
     assert!(

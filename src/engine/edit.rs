@@ -170,19 +170,11 @@ impl Engine {
         })
     }
 
-    /// Applies one change to each of these tickets (a bulk action), all or nothing checked
-    /// before the first is written: every id must name a ticket.
+    /// Applies one change to each of these tickets (a bulk action): every id must name a
+    /// ticket before anything is written, and the ticket index is updated once for all.
     pub fn tickets_edit(&mut self, ids: &[String], input: &EditInput) -> Result<Vec<Ticket>> {
         let edit = self.edit_from(input)?;
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            found.push(self.find_ticket(id)?.full_id);
-        }
-        let mut out = Vec::with_capacity(found.len());
-        for fid in found {
-            out.push(self.ticket_set(&fid, edit.clone())?);
-        }
-        Ok(out)
+        self.tickets_set(ids, &edit)
     }
 }
 

@@ -727,6 +727,51 @@ impl Engine {
         at_ms: Option<u64>,
     ) -> Result<Ticket> {
         let t = self.find_ticket(id)?;
+        let new = self.edit_ops(&t, edit, actor, at_ms)?;
+        self.record(new)?;
+        self.after_ops(std::slice::from_ref(&t.full_id))?;
+        let index = self.index()?;
+        index
+            .get(&t.full_id)?
+            .ok_or_else(|| Error::Usage("the ticket disappeared".into()))
+    }
+
+    /// One change on many tickets (a bulk action): every ticket is found before anything is
+    /// written, their ops are recorded together, and the index is brought up to date once.
+    pub fn tickets_set(&mut self, ids: &[String], edit: &Edit) -> Result<Vec<Ticket>> {
+        let actor = self.actor()?;
+        let mut tickets: Vec<Ticket> = Vec::with_capacity(ids.len());
+        for id in ids {
+            let t = self.find_ticket(id)?;
+            if !tickets.iter().any(|x| x.full_id == t.full_id) {
+                tickets.push(t);
+            }
+        }
+        let mut new = Vec::new();
+        for t in &tickets {
+            new.extend(self.edit_ops(t, edit.clone(), &actor, None)?);
+        }
+        self.record(new)?;
+        let fids: Vec<String> = tickets.into_iter().map(|t| t.full_id).collect();
+        self.after_ops(&fids)?;
+        let index = self.index()?;
+        fids.iter()
+            .map(|f| {
+                index
+                    .get(f)?
+                    .ok_or_else(|| Error::Usage("a ticket disappeared".into()))
+            })
+            .collect()
+    }
+
+    /// The ops that make `edit` on ticket `t`, by `actor` (at `at_ms`, else now).
+    fn edit_ops(
+        &mut self,
+        t: &Ticket,
+        edit: Edit,
+        actor: &str,
+        at_ms: Option<u64>,
+    ) -> Result<Vec<Op>> {
         let actor = actor.to_ascii_lowercase();
         if let Some(Some(a)) = &edit.assign
             && !a.contains('@')
@@ -790,12 +835,7 @@ impl Engine {
         for c in changes {
             new.push(self.op_at(Target::Anchor(anchor.clone()), &actor, c, at_ms)?);
         }
-        self.record(new)?;
-        self.after_ops(std::slice::from_ref(&t.full_id))?;
-        let index = self.index()?;
-        index
-            .get(&t.full_id)?
-            .ok_or_else(|| Error::Usage("the ticket disappeared".into()))
+        Ok(new)
     }
 
     /// The config, ops, team and index when the index was built for this team set-up; after a
