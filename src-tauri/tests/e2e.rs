@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use siphon_testkit::desktop::{Display, Driver, app_session};
+use siphon_testkit::desktop::{self, Display, Driver, app_session};
 use siphon_testkit::dovecot::Dovecot;
 use siphon_testkit::webdriver::{Session, key};
 
@@ -29,15 +29,8 @@ const APP: &str = env!("CARGO_BIN_EXE_siphon-app");
 const WAIT: Duration = Duration::from_secs(40);
 
 fn shot(s: &Session, name: &str) {
-    let dir = match std::env::var_os("SIPHON_SCREENSHOTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .expect("the target directory")
-            .join("e2e-screenshots"),
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    s.screenshot(&dir.join(name)).unwrap();
+    let path = desktop::screenshot_path(Path::new(env!("CARGO_TARGET_TMPDIR")), name).unwrap();
+    s.screenshot(&path).unwrap();
 }
 
 fn mail(id: &str, from: &str, subject: &str, body: &str) -> Vec<u8> {

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use siphon_testkit::desktop::{Display, Driver, app_session};
+use siphon_testkit::desktop::{self, Display, Driver, app_session};
 use siphon_testkit::webdriver::{Session, json, key};
 
 /// The app as cargo built it for this test.
@@ -19,15 +19,8 @@ const UI_WAIT: Duration = Duration::from_secs(20);
 const MIN_SCREENSHOT_BYTES: u64 = 5 * 1024;
 
 fn screenshot_path(name: &str) -> PathBuf {
-    let dir = match std::env::var_os("SIPHON_SCREENSHOTS") {
-        Some(dir) => PathBuf::from(dir),
-        // CARGO_TARGET_TMPDIR is <target>/tmp.
-        None => Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .expect("the target directory")
-            .join("e2e-screenshots"),
-    };
-    dir.join(name)
+    desktop::screenshot_path(Path::new(env!("CARGO_TARGET_TMPDIR")), name)
+        .expect("a folder for screenshots")
 }
 
 /// The app on a fresh display with a fresh data directory. Dropped in reverse order (the

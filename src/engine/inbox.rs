@@ -452,16 +452,8 @@ impl Engine {
     }
 
     fn raw_message(&mut self, message_id: &str) -> Result<(Hash, Vec<u8>)> {
-        let id = message_id
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>');
-        let store = self.store()?;
-        let hash = *store
-            .find_message_id(id)?
-            .first()
-            .ok_or_else(|| crate::store::Error::NoSuchMessage(id.to_string()))?;
-        Ok((hash, store.blob(&hash)?.raw))
+        let (hash, _) = self.find_message(message_id)?;
+        Ok((hash, self.store()?.blob(&hash)?.raw))
     }
 
     /// This person's preferences (defaults when none are saved yet).

@@ -428,15 +428,8 @@ impl Engine {
 
     /// Finds a message by Message-ID (angle brackets optional).
     pub fn message(&mut self, message_id: &str) -> Result<(MessageView, Vec<u8>)> {
-        let id = message_id
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>');
+        let (hash, id) = self.find_message(message_id)?;
         let store = self.store()?;
-        let hash = *store
-            .find_message_id(id)?
-            .first()
-            .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
         let record = store
             .message(&hash)?
             .ok_or_else(|| store::Error::NoSuchMessage(id.to_string()))?;
@@ -461,6 +454,22 @@ impl Engine {
             },
             blob.raw,
         ))
+    }
+
+    /// A stored message's content hash by its Message-ID (angle brackets optional), with the
+    /// id as looked up.
+    fn find_message(&mut self, message_id: &str) -> Result<(Hash, String)> {
+        let id = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string();
+        let hash = *self
+            .store()?
+            .find_message_id(&id)?
+            .first()
+            .ok_or_else(|| store::Error::NoSuchMessage(id.clone()))?;
+        Ok((hash, id))
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -115,6 +115,19 @@ fn has_words(q: &Query) -> bool {
     }
 }
 
+/// How the message index resolves a query's ticket conditions: the messages of the tickets
+/// they pick.
+fn resolver<'a>(
+    tickets: &'a Index,
+    me: Option<&'a Me>,
+) -> impl Fn(&Query) -> index::Result<Vec<Hash>> + 'a {
+    move |sub| {
+        tickets
+            .pick_messages(&pick(sub, me))
+            .map_err(|e| index::Error::Unsupported(e.to_string()))
+    }
+}
+
 /// A query in the search language, or a usage error pointing at what is wrong.
 pub(super) fn parse(text: &str) -> Result<Query> {
     let tz = *chrono::Local::now().offset();
@@ -316,6 +329,12 @@ impl Engine {
         self.search_with(text, limit, by_date, limit)
     }
 
+    /// The message index to query, or an error saying it is being rebuilt.
+    fn readable_search_index(&mut self) -> Result<&mut SearchIndex> {
+        self.search_index_to_read()?
+            .ok_or_else(|| Error::Usage("the search index is being rebuilt; search again".into()))
+    }
+
     /// Snippets, with highlights, of these messages (as [`SearchHit::blob`] names them) for a
     /// query's words.
     pub fn snippets(
@@ -329,15 +348,9 @@ impl Engine {
         };
         let tickets = self.index()?;
         let me = self.me()?;
-        let resolve = |sub: &Query| -> index::Result<Vec<Hash>> {
-            tickets
-                .pick_messages(&pick(sub, me.as_ref()))
-                .map_err(|e| index::Error::Unsupported(e.to_string()))
-        };
+        let resolve = resolver(&tickets, me.as_ref());
         let packs = PackReader::new(&self.paths.data_dir.join("packs"));
-        let ix = self.search_index_to_read()?.ok_or_else(|| {
-            Error::Usage("the search index is being rebuilt; search again".into())
-        })?;
+        let ix = self.readable_search_index()?;
         let tq = ix.compile(&words, &resolve).map_err(index_err)?;
         Ok(snippet_texts(ix, &*tq, &packs, blobs))
     }
@@ -390,15 +403,9 @@ impl Engine {
         };
         // Without a word to score by (dates, attachments), every match ties: newest first.
         let by_date = by_date || !has_words(&msg_part);
-        let resolve = |sub: &Query| -> index::Result<Vec<Hash>> {
-            tickets
-                .pick_messages(&pick(sub, me.as_ref()))
-                .map_err(|e| index::Error::Unsupported(e.to_string()))
-        };
+        let resolve = resolver(&tickets, me.as_ref());
         let packs = PackReader::new(&self.paths.data_dir.join("packs"));
-        let ix = self.search_index_to_read()?.ok_or_else(|| {
-            Error::Usage("the search index is being rebuilt; search again".into())
-        })?;
+        let ix = self.readable_search_index()?;
         let mut tq = ix.compile(&msg_part, &resolve).map_err(index_err)?;
         // The ticket part filters inside the index: the messages of the tickets it picks.
         if let Some(tp) = &ticket_part {

@@ -553,3 +553,18 @@ fn tail(path: &Path, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
+
+/// Where an end-to-end test's screenshot `name` goes: `$SIPHON_SCREENSHOTS` when set (the
+/// repository's docs/screenshots when they are refreshed), else `e2e-screenshots/` in the target
+/// directory, given as the test's `CARGO_TARGET_TMPDIR` (`<target>/tmp`). The folder is made.
+pub fn screenshot_path(target_tmp: &Path, name: &str) -> Result<PathBuf> {
+    let dir = match std::env::var_os("SIPHON_SCREENSHOTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => target_tmp
+            .parent()
+            .context("the target directory")?
+            .join("e2e-screenshots"),
+    };
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join(name))
+}
