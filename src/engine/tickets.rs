@@ -503,11 +503,10 @@ impl Engine {
             return Ok(());
         };
         let slots = cat.closure(seeds, ops, team);
-        let holders = index.holders()?;
         let mut removed: BTreeSet<String> = BTreeSet::new();
         for &s in &slots {
-            if let Some(fid) = holders.get(&cat.get(s).hash) {
-                removed.insert(fid.clone());
+            if let Some(fid) = index.holder_of(&cat.get(s).hash)? {
+                removed.insert(fid);
             }
         }
         let tickets = cat.tickets(&slots, ops, team, now());
@@ -592,11 +591,8 @@ impl Engine {
             let store = self.store()?;
             let hashes = store.find_message_id(mid)?;
             if !hashes.is_empty() {
-                let holders = index.holders()?;
                 for h in hashes {
-                    if let Some(fid) = holders.get(&h)
-                        && let Some(t) = index.get(fid)?
-                    {
+                    if let Some(t) = index.ticket_of(&h)? {
                         return Ok(t);
                     }
                 }

@@ -1,11 +1,14 @@
 //! The ticket index: every ticket, and the posting lists the views read. All of it is derived
 //! (from mail, the op log and read state), so it lives outside sled, in one file in the data dir
 //! (`tickets.idx`: magic, version, complete flag, the fingerprint of the team set-up it was
-//! built for, the snooze wake times; then, compressed, the ids, lists and members; then the
-//! tickets in compressed blocks of 64, so that a command showing one page decompresses only the
-//! blocks on it). It is rewritten whole, atomically, after each change, and rebuilt whenever it
-//! is missing, unreadable or built for another set-up. sled would keep several times its live
-//! bytes on disk for the same lists.
+//! built for, its generation, the snooze wake times; then, compressed, the ids, lists and
+//! members; then the tickets in compressed blocks of 64, so that a command showing one page
+//! decompresses only the blocks on it). The file is read in place, never decoded whole. A change
+//! (new mail, a status, a read mark) is laid over it in memory ([`overlay`]) and appended to
+//! `tickets.idx.log` ([`journal`]), so it costs the tickets it touches; after
+//! [`overlay::COMPACT_AT`] changed tickets the file is written whole again, atomically, as the
+//! next generation. It is rebuilt whenever it is missing, unreadable or built for another
+//! set-up. sled would keep several times its live bytes on disk for the same lists.
 //!
 //! In memory, each posting list is a sorted vector of 24-byte entries (time key, full id), keyed
 //! by `sort field value 0x00 status`. `sort` is `x` (last activity) or `y` (creation; kept for
@@ -21,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::build::{Shown, Ticket};
 use super::op::{Kind, Priority};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use crate::store::{Error, Result};
 
 /// Bumped when the derived layout changes; an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 
 /// The default views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -225,12 +229,16 @@ fn subtract(a: &[Entry], b: &[Entry]) -> Vec<Entry> {
 }
 
 /// Sorted, distinct entries from raw lists.
-fn gather<'l>(lists: impl Iterator<Item = &'l [u8]>) -> Vec<Entry> {
+fn gather(lists: impl Iterator<Item = impl AsRef<[u8]>>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut parts = 0;
     for l in lists {
         parts += 1;
-        out.extend(l.chunks_exact(24).filter_map(|c| Entry::try_from(c).ok()));
+        out.extend(
+            l.as_ref()
+                .chunks_exact(24)
+                .filter_map(|c| Entry::try_from(c).ok()),
+        );
     }
     if parts > 1 {
         out.sort_unstable();
@@ -349,19 +357,18 @@ fn memberships(t: &Ticket) -> Vec<(Vec<u8>, Entry)> {
     out
 }
 
-/// The full ids just before and after `fid` among the tickets.
-fn neighbours(tickets: &BTreeMap<String, Ticket>, fid: &str) -> [Option<String>; 2] {
-    use std::ops::Bound::{Excluded, Unbounded};
-    let key = fid.to_string();
-    let prev = tickets
-        .range::<String, _>((Unbounded, Excluded(&key)))
-        .next_back()
-        .map(|(k, _)| k.clone());
-    let next = tickets
-        .range::<String, _>((Excluded(&key), Unbounded))
-        .next()
-        .map(|(k, _)| k.clone());
-    [prev, next]
+/// Tickets by full id, with their displayed ids (as short as their neighbours allow).
+fn with_short_ids(mut tickets: Vec<Ticket>) -> BTreeMap<String, Ticket> {
+    tickets.sort_by(|a, b| a.full_id.cmp(&b.full_id));
+    let full: Vec<&str> = tickets.iter().map(|t| t.full_id.as_str()).collect();
+    let ids = super::build::short_ids(&full);
+    for (t, id) in tickets.iter_mut().zip(ids) {
+        t.id = id;
+    }
+    tickets
+        .into_iter()
+        .map(|t| (t.full_id.clone(), t))
+        .collect()
 }
 
 /// The file the index lives in, inside the data dir.
@@ -387,164 +394,101 @@ pub struct Built {
 }
 
 mod frozen;
+mod journal;
+mod overlay;
 use frozen::Frozen;
+use overlay::Overlay;
 
-/// The working form, for changes.
-#[derive(Default)]
-struct Thawed {
-    tickets: BTreeMap<String, Ticket>,
-    lists: HashMap<Vec<u8>, Vec<Entry>>,
-    /// Message hash → full id of its ticket.
-    members: HashMap<[u8; 16], String>,
+/// The posting lists of a set of tickets, for writing the index whole.
+fn lists_of(tickets: &BTreeMap<String, Ticket>) -> HashMap<Vec<u8>, Vec<Entry>> {
+    let mut lists: HashMap<Vec<u8>, Vec<Entry>> = HashMap::new();
+    for t in tickets.values() {
+        for (k, e) in memberships(t) {
+            lists.entry(k).or_default().push(e);
+        }
+    }
+    for l in lists.values_mut() {
+        l.sort_unstable();
+    }
+    lists
 }
 
-impl Thawed {
-    fn new(tickets: BTreeMap<String, Ticket>) -> Thawed {
-        let mut lists: HashMap<Vec<u8>, Vec<Entry>> = HashMap::new();
-        for t in tickets.values() {
-            for (k, e) in memberships(t) {
-                lists.entry(k).or_default().push(e);
-            }
-        }
-        for l in lists.values_mut() {
-            l.sort_unstable();
-        }
-        let members = tickets
-            .values()
-            .flat_map(|t| t.hashes.iter().map(|h| (*h, t.full_id.clone())))
-            .collect();
-        Thawed {
-            tickets,
-            lists,
-            members,
-        }
-    }
-
-    fn unlist(&mut self, t: &Ticket) {
-        for h in &t.hashes {
-            if self.members.get(h) == Some(&t.full_id) {
-                self.members.remove(h);
-            }
-        }
-        for (k, e) in memberships(t) {
-            if let Some(l) = self.lists.get_mut(&k)
-                && let Ok(i) = l.binary_search(&e)
-            {
-                l.remove(i);
-            }
-        }
-    }
-
-    fn enlist(&mut self, t: &Ticket) {
-        for h in &t.hashes {
-            self.members.insert(*h, t.full_id.clone());
-        }
-        for (k, e) in memberships(t) {
-            let l = self.lists.entry(k).or_default();
-            if let Err(i) = l.binary_search(&e) {
-                l.insert(i, e);
-            }
-        }
-    }
+/// The saved index and the changes made since.
+struct Layered {
+    built: Built,
+    generation: u64,
+    frozen: Frozen,
+    overlay: Overlay,
+    /// The journal's whole bytes (0: none written for this generation yet).
+    journal_len: u64,
 }
 
-/// The index in memory: as read (frozen) until something changes it (thawed).
+/// The index in memory.
 #[derive(Default)]
 enum Data {
     #[default]
     Empty,
-    /// Only the head of the file is read: what it was built for, and the wake times.
-    Head(Built, Wakes),
-    Frozen(Built, Frozen),
-    Thawed(Built, Thawed),
+    /// Only the head of the file and the journal are read: what it was built for, the wake
+    /// times and the changes since.
+    Head(Built, u64, Wakes, journal::Journal),
+    Layered(Box<Layered>),
 }
 
 impl Data {
     fn built(&self) -> Option<&Built> {
         match self {
             Data::Empty => None,
-            Data::Head(b, _) | Data::Frozen(b, _) | Data::Thawed(b, _) => Some(b),
+            Data::Head(b, ..) => Some(b),
+            Data::Layered(l) => Some(&l.built),
         }
     }
 
-    /// The working form (decoding every ticket if it was frozen).
-    fn thaw(&mut self) -> Result<&mut Thawed> {
-        if let Data::Frozen(b, f) = self {
-            let mut tickets = BTreeMap::new();
-            for i in 0..f.len() {
-                let t = f.row(i)?;
-                tickets.insert(t.full_id.clone(), t);
-            }
-            *self = Data::Thawed(b.clone(), Thawed::new(tickets));
-        }
-        if let Data::Empty = self {
-            *self = Data::Thawed(
-                Built {
-                    version: INDEX_VERSION,
-                    complete: false,
-                    fingerprint: [0; 32],
-                },
-                Thawed::default(),
-            );
-        }
+    fn generation(&self) -> Option<u64> {
         match self {
-            Data::Thawed(_, t) => Ok(t),
-            _ => Err(Error::Corrupt {
-                key: "ticket index".into(),
-                reason: "not thawed".into(),
-            }),
+            Data::Empty => None,
+            Data::Head(_, g, ..) => Some(*g),
+            Data::Layered(l) => Some(l.generation),
+        }
+    }
+
+    fn layered(&self) -> Option<&Layered> {
+        match self {
+            Data::Layered(l) => Some(l),
+            _ => None,
         }
     }
 
     fn get(&self, fid: &str) -> Result<Option<Ticket>> {
-        match self {
-            Data::Empty | Data::Head(..) => Ok(None),
-            Data::Frozen(_, f) => f.find(fid).map(|i| f.row(i)).transpose(),
-            Data::Thawed(_, t) => Ok(t.tickets.get(fid).cloned()),
+        match self.layered() {
+            Some(l) => l.overlay.get(&l.frozen, fid),
+            None => Ok(None),
         }
     }
 
     fn ids(&self) -> Vec<&str> {
-        match self {
-            Data::Empty | Data::Head(..) => Vec::new(),
-            Data::Frozen(_, f) => (0..f.len()).map(|i| f.fid(i)).collect(),
-            Data::Thawed(_, t) => t.tickets.keys().map(String::as_str).collect(),
-        }
+        self.layered()
+            .map(|l| l.overlay.ids(&l.frozen))
+            .unwrap_or_default()
     }
 
     fn every(&self) -> Result<Vec<Ticket>> {
-        match self {
-            Data::Empty | Data::Head(..) => Ok(Vec::new()),
-            Data::Frozen(_, f) => (0..f.len()).map(|i| f.row(i)).collect(),
-            Data::Thawed(_, t) => Ok(t.tickets.values().cloned().collect()),
+        match self.layered() {
+            Some(l) => l.overlay.every(&l.frozen),
+            None => Ok(Vec::new()),
         }
     }
 
-    /// The ticket holding a message.
-    fn holder(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
-        match self {
-            Data::Empty | Data::Head(..) => Ok(None),
-            Data::Frozen(_, f) => f.holder(hash).map(|row| f.row(row)).transpose(),
-            Data::Thawed(_, t) => Ok(t
-                .members
-                .get(hash)
-                .and_then(|fid| t.tickets.get(fid))
-                .cloned()),
-        }
+    /// The full id of the ticket holding a message.
+    fn holder(&self, hash: &[u8; 16]) -> Option<String> {
+        self.layered()
+            .and_then(|l| l.overlay.holder(&l.frozen, hash))
     }
 
     /// The posting lists whose key starts with `prefix`, with their keys.
-    fn lists_under(&self, prefix: &[u8]) -> Vec<(&[u8], &[u8])> {
-        match self {
-            Data::Empty | Data::Head(..) => Vec::new(),
-            Data::Frozen(_, f) => f.lists_under(prefix),
-            Data::Thawed(_, t) => t
-                .lists
-                .iter()
-                .filter(|(k, _)| k.starts_with(prefix))
-                .map(|(k, v)| (k.as_slice(), v.as_flattened()))
-                .collect(),
-        }
+    fn lists_under(&self, prefix: &[u8]) -> Vec<overlay::KeyedList<'_>> {
+        self.layered()
+            .map(|l| l.overlay.lists_under(&l.frozen, prefix))
+            .unwrap_or_default()
     }
 
     /// The entries of the tickets a condition picks, newest activity first.
@@ -588,36 +532,15 @@ impl Data {
     }
 
     /// The messages of the tickets with these entries.
-    fn hashes_of(&self, entries: &[Entry]) -> Result<Vec<[u8; 16]>> {
-        Ok(match self {
-            Data::Empty | Data::Head(..) => Vec::new(),
-            Data::Frozen(_, f) => {
-                let mut rows = vec![false; f.len()];
-                for e in entries {
-                    if let Some(i) = f.find_bytes(&e[8..24]) {
-                        rows[i] = true;
-                    }
-                }
-                f.members()
-                    .filter(|(_, row)| rows.get(*row).copied().unwrap_or(false))
-                    .filter_map(|(h, _)| <[u8; 16]>::try_from(h).ok())
-                    .collect()
-            }
-            Data::Thawed(_, t) => entries
-                .iter()
-                .filter_map(|e| t.tickets.get(&entry_id(e)))
-                .flat_map(|t| t.hashes.iter().copied())
-                .collect(),
-        })
+    fn hashes_of(&self, entries: &[Entry]) -> Vec<[u8; 16]> {
+        self.layered()
+            .map(|l| l.overlay.hashes_of(&l.frozen, entries))
+            .unwrap_or_default()
     }
 
     /// A posting list's entries (24 bytes each).
-    fn list(&self, key: &[u8]) -> Option<&[u8]> {
-        match self {
-            Data::Empty | Data::Head(..) => None,
-            Data::Frozen(_, f) => f.list(key),
-            Data::Thawed(_, t) => t.lists.get(key).map(|v| v.as_flattened()),
-        }
+    fn list(&self, key: &[u8]) -> Option<Cow<'_, [u8]>> {
+        self.layered().and_then(|l| l.overlay.list(&l.frozen, key))
     }
 }
 
@@ -627,7 +550,12 @@ impl Data {
 pub struct Index {
     path: PathBuf,
     data: Arc<Mutex<Data>>,
+    /// How many changed tickets the overlay holds before the index is written whole.
+    compact_at: usize,
 }
+
+/// The head's fixed part: magic, version, complete, fingerprint, generation, wakes' length.
+const HEAD: usize = 4 + 4 + 1 + 32 + 8 + 4;
 
 impl Index {
     /// Reads the index of a data dir. A missing, unreadable or foreign file is an empty index
@@ -638,56 +566,49 @@ impl Index {
         Index {
             path,
             data: Arc::new(Mutex::new(data)),
+            compact_at: overlay::COMPACT_AT,
         }
     }
 
-    /// The head: magic, version, complete, fingerprint, then the wake times (length-prefixed).
-    /// Returns it and where the body starts.
-    fn parse_head(bytes: &[u8]) -> Option<(Built, Wakes, usize)> {
-        if bytes.len() < 45 || &bytes[..4] != MAGIC {
+    /// The same index, written whole once more than `n` tickets changed (tests reach it).
+    #[cfg(test)]
+    fn compacting_at(mut self, n: usize) -> Index {
+        self.compact_at = n;
+        self
+    }
+
+    fn journal(&self) -> PathBuf {
+        journal::path(&self.path)
+    }
+
+    /// The head: magic, version, complete, fingerprint, generation, then the wake times
+    /// (length-prefixed). Returns it, the generation and where the body starts.
+    fn parse_head(bytes: &[u8]) -> Option<(Built, u64, Wakes, usize)> {
+        if bytes.len() < HEAD || &bytes[..4] != MAGIC {
             return None;
         }
         let version = u32::from_be_bytes(bytes[4..8].try_into().ok()?);
         let mut fingerprint = [0u8; 32];
         fingerprint.copy_from_slice(&bytes[9..41]);
-        let len = u32::from_be_bytes(bytes[41..45].try_into().ok()?) as usize;
-        let wakes = postcard::from_bytes(bytes.get(45..45 + len)?).ok()?;
+        let generation = u64::from_be_bytes(bytes[41..49].try_into().ok()?);
+        let len = u32::from_be_bytes(bytes[49..53].try_into().ok()?) as usize;
+        let wakes = postcard::from_bytes(bytes.get(HEAD..HEAD + len)?).ok()?;
         let built = Built {
             version,
             complete: bytes[8] == 1,
             fingerprint,
         };
-        Some((built, wakes, 45 + len))
+        Some((built, generation, wakes, HEAD + len))
     }
 
-    fn read_head(path: &Path) -> Option<Data> {
-        use std::io::Read;
-        let mut f = std::fs::File::open(path).ok()?;
-        let mut head = vec![0u8; 64 * 1024];
-        let mut n = 0;
-        while n < head.len() {
-            match f.read(&mut head[n..]).ok()? {
-                0 => break,
-                k => n += k,
-            }
-        }
-        head.truncate(n);
-        match Self::parse_head(&head) {
-            Some((built, wakes, _)) => Some(Data::Head(built, wakes)),
-            // Many snoozes make a longer head: read the whole file then.
-            None => Self::read(path),
-        }
-    }
-
-    /// The body (see [`frozen`]): its fixed part now, lists and tickets when asked for.
-    fn read(path: &Path) -> Option<Data> {
+    /// The head of the file (many snoozes make it longer than the first read: then all of it).
+    fn head_of(path: &Path) -> Option<(std::fs::File, Built, u64, Wakes, usize)> {
         use std::io::Read;
         let mut file = std::fs::File::open(path).ok()?;
         let mut head = Vec::new();
         (&mut file).take(64 * 1024).read_to_end(&mut head).ok()?;
         let parsed = match Self::parse_head(&head) {
             Some(p) => p,
-            // Many snoozes make a longer head.
             None => {
                 head.clear();
                 std::fs::File::open(path)
@@ -697,9 +618,33 @@ impl Index {
                 Self::parse_head(&head)?
             }
         };
-        let (built, wakes, start) = parsed;
+        let (built, generation, wakes, start) = parsed;
+        Some((file, built, generation, wakes, start))
+    }
+
+    fn read_head(path: &Path) -> Option<Data> {
+        let (_, built, generation, wakes, _) = Self::head_of(path)?;
+        let journal = journal::read(&journal::path(path), generation);
+        Some(Data::Head(built, generation, wakes, journal))
+    }
+
+    /// The body (see [`frozen`]): its fixed part now, lists and tickets when asked for; with
+    /// the journal's changes laid over it.
+    fn read(path: &Path) -> Option<Data> {
+        let (file, built, generation, wakes, start) = Self::head_of(path)?;
         let frozen = Frozen::open(file, start as u64, wakes)?;
-        Some(Data::Frozen(built, frozen))
+        let journal = journal::read(&journal::path(path), generation);
+        let mut overlay = Overlay::default();
+        for (fid, state) in journal.changed {
+            overlay.set(&frozen, fid, state).ok()?;
+        }
+        Some(Data::Layered(Box::new(Layered {
+            built,
+            generation,
+            frozen,
+            overlay,
+            journal_len: journal.len,
+        })))
     }
 
     /// The index with its body read (an unreadable body is an empty index, rebuilt next).
@@ -718,22 +663,26 @@ impl Index {
         })
     }
 
-    /// Writes the whole index: a temporary file, fsynced, renamed over the old one — so a
-    /// crash leaves the old index or the new, never half of one.
-    fn save(&self, data: &Data) -> Result<()> {
-        let Data::Thawed(built, thawed) = data else {
-            return Ok(());
-        };
-        let (body, wakes) = Frozen::encode(&thawed.tickets, &thawed.lists)?;
+    /// Writes the whole index as generation `generation`: a temporary file, fsynced, renamed
+    /// over the old one — so a crash leaves the old index (with its journal) or the new, never
+    /// half of one. Returns it as read back, with no changes over it.
+    fn write(
+        &self,
+        built: &Built,
+        generation: u64,
+        tickets: &BTreeMap<String, Ticket>,
+    ) -> Result<Data> {
+        let (body, wakes) = Frozen::encode(tickets, &lists_of(tickets))?;
         let wakes = postcard::to_stdvec(&wakes).map_err(|e| Error::Corrupt {
             key: "ticket index".into(),
             reason: e.to_string(),
         })?;
-        let mut out = Vec::with_capacity(45 + wakes.len() + body.len());
+        let mut out = Vec::with_capacity(HEAD + wakes.len() + body.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&built.version.to_be_bytes());
         out.push(u8::from(built.complete));
         out.extend_from_slice(&built.fingerprint);
+        out.extend_from_slice(&generation.to_be_bytes());
         out.extend_from_slice(&(wakes.len() as u32).to_be_bytes());
         out.extend_from_slice(&wakes);
         out.extend_from_slice(&body);
@@ -751,7 +700,25 @@ impl Index {
             // Makes the rename durable where the platform allows syncing a directory.
             let _ = d.sync_all();
         }
-        Ok(())
+        // The old journal names the old generation: it would be ignored, but it is dead weight.
+        journal::remove(&self.journal());
+        Self::read(&self.path).ok_or_else(|| Error::Corrupt {
+            key: "ticket index".into(),
+            reason: format!("{} does not read back as written", self.path.display()),
+        })
+    }
+
+    /// The generation after the current one (a new index starts from the clock, so it never
+    /// matches a journal left from an index that could not be read).
+    fn next_generation(d: &Data) -> u64 {
+        d.generation().map_or_else(
+            || {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |t| t.as_nanos() as u64)
+            },
+            |g| g.wrapping_add(1),
+        )
     }
 
     pub fn built(&self) -> Result<Option<Built>> {
@@ -761,50 +728,49 @@ impl Index {
     /// Replaces everything with `tickets` (a full rebuild) and saves it.
     pub fn load(&self, tickets: Vec<Ticket>, fingerprint: &[u8; 32]) -> Result<()> {
         let mut d = self.lock_head()?;
-        let mut tickets = tickets;
-        tickets.sort_by(|a, b| a.full_id.cmp(&b.full_id));
-        let full: Vec<&str> = tickets.iter().map(|t| t.full_id.as_str()).collect();
-        let ids = super::build::short_ids(&full);
-        for (t, id) in tickets.iter_mut().zip(ids) {
-            t.id = id;
-        }
         let built = Built {
             version: INDEX_VERSION,
             complete: true,
             fingerprint: *fingerprint,
         };
-        let map = tickets
-            .into_iter()
-            .map(|t| (t.full_id.clone(), t))
-            .collect();
-        *d = Data::Thawed(built, Thawed::new(map));
-        self.save(&d)
+        let generation = Self::next_generation(&d);
+        *d = Data::Empty;
+        *d = self.write(&built, generation, &with_short_ids(tickets))?;
+        Ok(())
     }
 
     /// Replaces the tickets named in `removed` by `added` (an incremental update), lengthens or
-    /// shortens the displayed ids around them, and saves.
+    /// shortens the displayed ids around them, and saves: the changed tickets are appended to
+    /// the journal, and once enough have changed the index is written whole.
     pub fn replace(&self, removed: &[String], added: Vec<Ticket>) -> Result<()> {
         let mut d = self.lock()?;
-        let w = d.thaw()?;
-        let mut touched: Vec<String> = Vec::new();
+        let Data::Layered(l) = &mut *d else {
+            // No index yet: these tickets are all of it, and it says it is not complete.
+            let built = Built {
+                version: INDEX_VERSION,
+                complete: false,
+                fingerprint: [0; 32],
+            };
+            let generation = Self::next_generation(&d);
+            *d = self.write(&built, generation, &with_short_ids(added))?;
+            return Ok(());
+        };
+        let f = &l.frozen;
+        let mut changes: BTreeMap<String, Option<Ticket>> = BTreeMap::new();
         for fid in removed {
-            if let Some(old) = w.tickets.remove(fid) {
-                w.unlist(&old);
-                touched.push(fid.clone());
+            if l.overlay.get(f, fid)?.is_some() {
+                l.overlay.set(f, fid.clone(), None)?;
+                changes.insert(fid.clone(), None);
             }
         }
         for t in added {
-            if let Some(old) = w.tickets.remove(&t.full_id) {
-                w.unlist(&old);
-            }
-            touched.push(t.full_id.clone());
-            w.enlist(&t);
-            w.tickets.insert(t.full_id.clone(), t);
+            changes.insert(t.full_id.clone(), Some(t.clone()));
+            l.overlay.set(f, t.full_id.clone(), Some(t))?;
         }
         // Displayed ids: the changed tickets and their neighbours in full-id order.
         let mut around: Vec<String> = Vec::new();
-        for fid in &touched {
-            let [prev, next] = neighbours(&w.tickets, fid);
+        for fid in changes.keys() {
+            let [prev, next] = l.overlay.neighbours(f, fid);
             around.extend(prev);
             around.extend(next);
             around.push(fid.clone());
@@ -812,13 +778,30 @@ impl Index {
         around.sort();
         around.dedup();
         for fid in around {
-            let [prev, next] = neighbours(&w.tickets, &fid);
+            let [prev, next] = l.overlay.neighbours(f, &fid);
             let id = super::build::short_id(&fid, prev.as_deref(), next.as_deref());
-            if let Some(t) = w.tickets.get_mut(&fid) {
+            if let Some(mut t) = l.overlay.get(f, &fid)?
+                && t.id != id
+            {
                 t.id = id;
+                changes.insert(fid.clone(), Some(t.clone()));
+                l.overlay.set(f, fid, Some(t))?;
             }
         }
-        self.save(&d)
+        if l.overlay.len() > self.compact_at {
+            let tickets = l
+                .overlay
+                .every(f)?
+                .into_iter()
+                .map(|t| (t.full_id.clone(), t))
+                .collect();
+            let (built, generation) = (l.built.clone(), l.generation.wrapping_add(1));
+            *d = self.write(&built, generation, &tickets)?;
+            return Ok(());
+        }
+        let changes: Vec<overlay::Change> = changes.into_iter().collect();
+        l.journal_len = journal::append(&self.journal(), l.generation, l.journal_len, &changes)?;
+        Ok(())
     }
 
     pub fn get(&self, full_id: &str) -> Result<Option<Ticket>> {
@@ -827,27 +810,16 @@ impl Index {
 
     /// The ticket holding a message (a binary search, whatever the number of tickets).
     pub fn ticket_of(&self, hash: &[u8; 16]) -> Result<Option<Ticket>> {
-        self.lock()?.holder(hash)
+        let d = self.lock()?;
+        match d.holder(hash) {
+            Some(fid) => d.get(&fid),
+            None => Ok(None),
+        }
     }
 
     /// The full id of the ticket holding a message, without decoding the ticket.
     pub fn holder_of(&self, hash: &[u8; 16]) -> Result<Option<String>> {
-        Ok(match &*self.lock()? {
-            Data::Empty | Data::Head(..) => None,
-            Data::Frozen(_, f) => f.holder(hash).map(|row| f.fid(row).to_string()),
-            Data::Thawed(_, t) => t.members.get(hash).cloned(),
-        })
-    }
-
-    /// Which ticket holds each message (for rethreading and lookups by Message-ID).
-    pub fn holders(&self) -> Result<HashMap<[u8; 16], String>> {
-        let mut out = HashMap::new();
-        for t in self.lock()?.every()? {
-            for h in &t.hashes {
-                out.insert(*h, t.full_id.clone());
-            }
-        }
-        Ok(out)
+        Ok(self.lock()?.holder(hash))
     }
 
     /// Full ids starting with `prefix` (a displayed id, or a longer prefix of the full id).
@@ -868,23 +840,8 @@ impl Index {
         let d = self.lock_head()?;
         Ok(match &*d {
             Data::Empty => Vec::new(),
-            Data::Head(_, wakes) => wakes
-                .iter()
-                .filter(|(until, _)| *until <= now)
-                .map(|(_, fid)| fid.clone())
-                .collect(),
-            Data::Frozen(_, f) => f
-                .wakes
-                .iter()
-                .filter(|(until, _)| *until <= now)
-                .map(|(_, fid)| fid.clone())
-                .collect(),
-            Data::Thawed(_, t) => t
-                .tickets
-                .values()
-                .filter(|t| t.status == Shown::Snoozed && t.snoozed_until.is_some_and(|u| u <= now))
-                .map(|t| t.full_id.clone())
-                .collect(),
+            Data::Head(_, _, wakes, journal) => overlay::due(wakes, &journal.changed, now),
+            Data::Layered(l) => overlay::due(&l.frozen.wakes, &l.overlay.tickets, now),
         })
     }
 
@@ -950,7 +907,7 @@ impl Index {
         };
         // One list per status, merged by entry (time key, then id).
         let d = self.lock()?;
-        let lists: Vec<&[u8]> = statuses
+        let lists: Vec<Cow<'_, [u8]>> = statuses
             .iter()
             .filter_map(|&st| d.list(&list_key(tag, field, &value, st)))
             .collect();
@@ -1008,7 +965,7 @@ impl Index {
     pub fn pick_messages(&self, p: &Pick) -> Result<Vec<[u8; 16]>> {
         let d = self.lock()?;
         let entries = d.pick(p);
-        d.hashes_of(&entries)
+        Ok(d.hashes_of(&entries))
     }
 
     /// Each value a field holds among tickets in `statuses`, with how many tickets hold it

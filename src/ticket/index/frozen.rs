@@ -242,6 +242,11 @@ impl Frozen {
         })
     }
 
+    /// Where a full id is or would be, in row order.
+    pub fn position(&self, fid: &str) -> usize {
+        partition(self.n, |i| self.fid(i) < fid)
+    }
+
     /// The row of a full id.
     pub fn find(&self, fid: &str) -> Option<usize> {
         self.find_bytes(fid.as_bytes())

@@ -197,3 +197,226 @@ fn hash(i: usize, n: u8) -> [u8; 16] {
     h[..8].copy_from_slice(&(i as u64).to_be_bytes());
     h
 }
+
+/// A full id that does not share a long prefix with its neighbours (as real ones do not).
+fn scattered(i: usize) -> String {
+    format!(
+        "{:016x}",
+        (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    )
+}
+
+fn scattered_ticket(i: usize, s: &Spec) -> Ticket {
+    let mut t = ticket(i, s);
+    t.full_id = scattered(i);
+    t.id = t.full_id.clone();
+    if t.status == Shown::Snoozed {
+        t.snoozed_until = Some(s.activity);
+    }
+    t
+}
+
+/// Checks every read of an index against the tickets it should hold.
+fn agrees(ix: &Index, live: &BTreeMap<String, Ticket>, conds: &[Cond], gone: &[[u8; 16]]) {
+    let tickets: Vec<&Ticket> = live.values().collect();
+    for c in conds {
+        let mut want: Vec<&Ticket> = tickets.iter().copied().filter(|t| holds(c, t)).collect();
+        want.sort_by(|a, b| {
+            b.last_activity
+                .cmp(&a.last_activity)
+                .then(a.full_id.cmp(&b.full_id))
+        });
+        let want_ids: Vec<String> = want.iter().map(|t| t.full_id.clone()).collect();
+        let p = to_pick(c);
+        assert_eq!(ix.pick_ids(&p).unwrap(), want_ids, "{c:?}");
+        let mut want_hashes: Vec<[u8; 16]> = want.iter().flat_map(|t| t.hashes.clone()).collect();
+        want_hashes.sort_unstable();
+        let mut hashes = ix.pick_messages(&p).unwrap();
+        hashes.sort_unstable();
+        assert_eq!(hashes, want_hashes, "{c:?}");
+    }
+    // The Open view, through the list merge.
+    let mut open: Vec<&Ticket> = tickets
+        .iter()
+        .copied()
+        .filter(|t| !t.not_a_ticket && t.status == Shown::Open)
+        .collect();
+    open.sort_by(|a, b| {
+        b.last_activity
+            .cmp(&a.last_activity)
+            .then(a.full_id.cmp(&b.full_id))
+    });
+    let listed: Vec<String> = ix
+        .list(&Query::default(), None)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.full_id)
+        .collect();
+    assert_eq!(
+        listed,
+        open.iter().map(|t| t.full_id.clone()).collect::<Vec<_>>()
+    );
+    // Every ticket, its displayed id as short as its neighbours allow, and its messages.
+    let full: Vec<&str> = live.keys().map(String::as_str).collect();
+    let short = crate::ticket::build::short_ids(&full);
+    assert_eq!(ix.with_prefix("").unwrap(), full);
+    for (t, id) in tickets.iter().zip(&short) {
+        let got = ix
+            .get(&t.full_id)
+            .unwrap()
+            .expect("a live ticket reads back");
+        assert_eq!(&got.id, id);
+        let mut want = (*t).clone();
+        want.id = id.clone();
+        assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        for h in &t.hashes {
+            assert_eq!(ix.holder_of(h).unwrap(), Some(t.full_id.clone()));
+        }
+    }
+    for h in gone {
+        assert_eq!(ix.holder_of(h).unwrap(), None);
+    }
+    // Tag counts for the sidebar, from the lists' lengths.
+    let mut tags: BTreeMap<String, usize> = BTreeMap::new();
+    for t in tickets.iter().filter(|t| !t.not_a_ticket) {
+        let distinct: std::collections::BTreeSet<&String> = t.tags.iter().collect();
+        for g in distinct {
+            *tags.entry(g.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        ix.field_counts(ListField::Tag, &ANY).unwrap(),
+        tags.into_iter().collect::<Vec<_>>()
+    );
+    // Snoozes due at 20.
+    let mut due: Vec<String> = tickets
+        .iter()
+        .filter(|t| t.status == Shown::Snoozed && t.snoozed_until.is_some_and(|u| u <= 20))
+        .map(|t| t.full_id.clone())
+        .collect();
+    due.sort();
+    assert_eq!(ix.due(20).unwrap(), due);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Changes laid over the saved index read exactly as an index written whole would: in the
+    /// process that made them, after reopening (from the journal), and after the index is
+    /// written whole again because enough changed.
+    #[test]
+    fn changes_read_the_same_laid_over_reopened_and_compacted(
+        specs in proptest::collection::vec(spec(), 0..60),
+        edits in proptest::collection::vec(
+            proptest::collection::vec((0usize..80, proptest::option::of(spec())), 1..6),
+            1..8,
+        ),
+        conds in proptest::collection::vec(cond(), 1..4),
+        compact_at in 3usize..200,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = Index::open(dir.path()).compacting_at(compact_at);
+        let mut live: BTreeMap<String, Ticket> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (scattered(i), scattered_ticket(i, s)))
+            .collect();
+        ix.load(live.values().cloned().collect(), &[7; 32]).unwrap();
+        let mut gone: Vec<[u8; 16]> = Vec::new();
+        for batch in &edits {
+            let mut removed = Vec::new();
+            let mut added = Vec::new();
+            for (i, spec) in batch {
+                let fid = scattered(*i);
+                match spec {
+                    Some(s) => {
+                        let t = scattered_ticket(*i, s);
+                        live.insert(fid, t.clone());
+                        added.retain(|a: &Ticket| a.full_id != t.full_id);
+                        added.push(t);
+                    }
+                    None => {
+                        if let Some(t) = live.remove(&fid) {
+                            gone.extend(t.hashes.iter().copied());
+                        }
+                        added.retain(|a: &Ticket| a.full_id != fid);
+                        removed.push(fid);
+                    }
+                }
+            }
+            ix.replace(&removed, added).unwrap();
+        }
+        let held: std::collections::HashSet<[u8; 16]> =
+            live.values().flat_map(|t| t.hashes.iter().copied()).collect();
+        gone.retain(|h| !held.contains(h));
+        agrees(&ix, &live, &conds, &gone);
+        let reopened = Index::open(dir.path());
+        prop_assert_eq!(reopened.built().unwrap().map(|b| b.fingerprint), Some([7; 32]));
+        agrees(&reopened, &live, &conds, &gone);
+        // Written whole on the next change.
+        let reopened = reopened.compacting_at(0);
+        reopened.replace(&[], Vec::new()).unwrap();
+        let mut no_change = reopened.clone();
+        no_change.compact_at = usize::MAX;
+        agrees(&no_change, &live, &conds, &gone);
+        agrees(&Index::open(dir.path()), &live, &conds, &gone);
+    }
+}
+
+/// A journal record cut short (a crash while appending) is ignored, and the next change writes
+/// over it; a journal of another generation is ignored.
+#[test]
+fn a_torn_journal_loses_only_its_last_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec {
+        status: 0,
+        assignee: None,
+        tags: vec![],
+        kind: None,
+        unread: true,
+        automated: false,
+        activity: 5,
+    };
+    let ix = Index::open(dir.path());
+    let base: Vec<Ticket> = (0..10).map(|i| scattered_ticket(i, &spec)).collect();
+    ix.load(base.clone(), &[1; 32]).unwrap();
+    let mut read = scattered_ticket(3, &spec);
+    read.unread = false;
+    ix.replace(&[], vec![read.clone()]).unwrap();
+    let journal = journal::path(&dir.path().join(FILE));
+    let whole = std::fs::metadata(&journal).unwrap().len();
+    let mut closed = scattered_ticket(4, &spec);
+    closed.status = Shown::Closed;
+    ix.replace(&[], vec![closed.clone()]).unwrap();
+    // Cut the second record in half.
+    let len = std::fs::metadata(&journal).unwrap().len();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&journal)
+        .unwrap();
+    f.set_len(whole + (len - whole) / 2).unwrap();
+    drop(f);
+    let again = Index::open(dir.path());
+    assert!(!again.get(&read.full_id).unwrap().unwrap().unread);
+    assert_eq!(
+        again.get(&closed.full_id).unwrap().unwrap().status,
+        Shown::Open,
+        "the torn record is not applied"
+    );
+    // The next change goes after the whole records, and both read back.
+    again.replace(&[], vec![closed.clone()]).unwrap();
+    let third = Index::open(dir.path());
+    assert!(!third.get(&read.full_id).unwrap().unwrap().unread);
+    assert_eq!(
+        third.get(&closed.full_id).unwrap().unwrap().status,
+        Shown::Closed
+    );
+    // A rebuild starts a new generation: the old journal no longer applies.
+    third.load(base, &[1; 32]).unwrap();
+    assert!(!journal.exists());
+    let rebuilt = Index::open(dir.path());
+    assert!(rebuilt.get(&read.full_id).unwrap().unwrap().unread);
+    assert_eq!(
+        rebuilt.get(&closed.full_id).unwrap().unwrap().status,
+        Shown::Open
+    );
+}
