@@ -291,6 +291,15 @@ fn run(args: &Args) -> Result<bool> {
         bench.say(&format!("screenshot: {e:#}"));
     }
 
+    let mut stages: Vec<(&str, Footprint)> = Vec::new();
+    let stage = |name: &'static str, stages: &mut Vec<(&str, Footprint)>| {
+        window::settle(s, SETTLE);
+        if let Ok(f) = memory::footprint(app, &last.home()) {
+            stages.push((name, f));
+        }
+    };
+    stage("list painted", &mut stages);
+
     bench.say(&format!("opening {} tickets", args.tickets));
     match tickets::open_each(s, args.tickets) {
         Ok(opened) => {
@@ -324,6 +333,8 @@ fn run(args: &Args) -> Result<bool> {
             failed(&mut table, &mut report, "open_ticket", "open a ticket", &e);
         }
     }
+
+    stage("tickets opened", &mut stages);
 
     bench.say("typing searches");
     match typing::type_each(s) {
@@ -372,6 +383,8 @@ fn run(args: &Args) -> Result<bool> {
         }
     }
 
+    stage("searches typed", &mut stages);
+
     bench.say("scrolling the list");
     match scroll::scroll(s) {
         Ok(scrolled) => {
@@ -392,8 +405,14 @@ fn run(args: &Args) -> Result<bool> {
     window::settle(s, SETTLE);
     match memory::footprint(app, &last.home()) {
         Ok(loaded) => {
+            stages.push(("list scrolled", loaded.clone()));
+            stage_rows(&baseline.1, &stages, &mut table);
             memory_rows(&baseline.1, &loaded, &mut table, &mut targets);
             report["memory"] = json!({
+                "stages": stages
+                    .iter()
+                    .map(|(name, f)| json!({ "after": name, "footprint": f.json() }))
+                    .collect::<Vec<_>>(),
                 "workspace": loaded.json(),
                 "empty_window": baseline.1.json(),
                 "above_empty_mb": round2(mb_f(loaded.total_pss_kb()) - mb_f(baseline.1.total_pss_kb())),
@@ -554,6 +573,26 @@ fn scroll_rows(scrolled: &scroll::Scrolled, table: &mut String, targets: &mut Ta
         },
     );
     settled && passes.len() == 3
+}
+
+/// Where the memory grew: the footprint after each step, above the empty window's.
+fn stage_rows(empty: &Footprint, stages: &[(&str, Footprint)], table: &mut String) {
+    for (name, f) in stages {
+        row(
+            table,
+            &format!("memory (PSS) after: {name}"),
+            &format!(
+                "{:+.1} MB",
+                mb_f(f.total_pss_kb()) - mb_f(empty.total_pss_kb())
+            ),
+            "",
+            &format!(
+                "app {:+.1} MB, webview {:+.1} MB above the empty window",
+                mb_f(f.app.pss_kb) - mb_f(empty.app.pss_kb),
+                mb_f(f.webview_pss_kb()) - mb_f(empty.webview_pss_kb())
+            ),
+        );
+    }
 }
 
 /// The memory rows and target: the workspace's footprint against the empty window's.
