@@ -6,6 +6,7 @@
 //! catalog's closure), a person's change rebuilds only that ticket, and snoozes wake on time.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -243,7 +244,24 @@ struct MailMaker<'a> {
     team: &'a Team,
     config: &'a Config,
     folders: HashMap<u32, FolderState>,
-    read: HashSet<Hash>,
+    read: ReadMarks,
+}
+
+/// Which messages the person has read: every mark read at once (for work over the whole
+/// store), or each asked of the store (for a few messages: a ticket, a change).
+enum ReadMarks {
+    All(HashSet<Hash>),
+    Ask(Arc<Store>),
+}
+
+impl ReadMarks {
+    fn contains(&self, hash: &Hash) -> bool {
+        match self {
+            ReadMarks::All(set) => set.contains(hash),
+            // A mark that cannot be read shows the message unread: nothing is lost by that.
+            ReadMarks::Ask(store) => store.is_read(hash).unwrap_or(false),
+        }
+    }
 }
 
 impl MailMaker<'_> {
@@ -293,13 +311,25 @@ impl Engine {
         Ok(self.tickets.ops.clone().unwrap_or_default())
     }
 
+    /// A maker for the whole store: every read mark is loaded once.
     fn maker<'a>(&mut self, team: &'a Team, config: &'a Config) -> Result<MailMaker<'a>> {
         let store = self.store()?;
         Ok(MailMaker {
             team,
             config,
             folders: store.folders()?.into_iter().map(|f| (f.id, f)).collect(),
-            read: store.read_set()?,
+            read: ReadMarks::All(store.read_set()?),
+        })
+    }
+
+    /// A maker for a few messages: their read marks are looked up one by one, not scanned.
+    fn maker_for_few<'a>(&mut self, team: &'a Team, config: &'a Config) -> Result<MailMaker<'a>> {
+        let store = self.store()?;
+        Ok(MailMaker {
+            team,
+            config,
+            folders: store.folders()?.into_iter().map(|f| (f.id, f)).collect(),
+            read: ReadMarks::Ask(store),
         })
     }
 
@@ -449,7 +479,11 @@ impl Engine {
         };
         if store.has_unthreaded()? {
             let (pending, upto) = store.unthreaded()?;
-            let maker = self.maker(&team, &config)?;
+            let maker = if self.tickets.catalog.is_some() {
+                self.maker_for_few(&team, &config)?
+            } else {
+                self.maker(&team, &config)?
+            };
             let seeds: Vec<usize> = match self.tickets.catalog.as_mut() {
                 Some(cat) => {
                     let mut seeds = Vec::new();
@@ -524,7 +558,7 @@ impl Engine {
         config: &Config,
     ) -> Result<Vec<Ticket>> {
         let store = self.store()?;
-        let maker = self.maker(team, config)?;
+        let maker = self.maker_for_few(team, config)?;
         let mut out = Vec::new();
         let mut replaced = Vec::new();
         for fid in full_ids {
@@ -622,7 +656,7 @@ impl Engine {
         let ops = self.ops()?;
         let team = team_of(&config, &ops);
         let rows = store.rows_for(&t.hashes)?;
-        let maker = self.maker(&team, &config)?;
+        let maker = self.maker_for_few(&team, &config)?;
         let mut messages: Vec<(i64, Hash, MessageLine)> = rows
             .iter()
             .map(|r| {
