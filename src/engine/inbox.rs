@@ -16,7 +16,7 @@ use crate::account::{Account, Secret};
 use crate::mail::html::{self, Rendered};
 use crate::store::{BlobRef, Hash};
 use crate::ticket::build::{Shown, Ticket};
-use crate::ticket::index::{ListField, Pick, Query as TicketQuery, View};
+use crate::ticket::index::{ListField, Pick, View};
 use crate::ticket::op::{Impact, Kind, Priority};
 
 /// How many tickets a search with words lists at most (best first).
@@ -168,6 +168,9 @@ fn prefs_path(engine: &Engine) -> PathBuf {
 
 /// The ticket-index condition of a view.
 fn view_pick<'a>(view: View, me: Option<&'a str>) -> Pick<'a> {
+    if view == View::NotTickets {
+        return Pick::Automated;
+    }
     let statuses = Pick::Or(view.statuses().iter().map(|s| Pick::Status(*s)).collect());
     let field = |f: ListField, value: &'static str| {
         Pick::Field(
@@ -204,17 +207,7 @@ impl Engine {
         let index = self.index()?;
         let mut views = Vec::new();
         for v in View::ALL {
-            let count = if v == View::NotTickets {
-                index.count(
-                    &TicketQuery {
-                        view: Some(v),
-                        ..TicketQuery::default()
-                    },
-                    me.as_deref(),
-                )?
-            } else {
-                index.pick_count(&view_pick(v, me.as_deref()))?
-            };
+            let count = index.pick_count(&view_pick(v, me.as_deref()))?;
             views.push(ViewCount {
                 view: v.name().to_string(),
                 title: v.title().to_string(),
@@ -245,19 +238,7 @@ impl Engine {
             ListSource::View { view } => {
                 let view = parse_view(view)?;
                 let email = me.as_ref().map(|m| m.email.as_str());
-                let ids = if view == View::NotTickets {
-                    let q = TicketQuery {
-                        view: Some(view),
-                        ..TicketQuery::default()
-                    };
-                    index
-                        .list(&q, email)?
-                        .into_iter()
-                        .map(|t| t.full_id)
-                        .collect()
-                } else {
-                    index.pick_ids(&view_pick(view, email))?
-                };
+                let ids = index.pick_ids(&view_pick(view, email))?;
                 return Ok(Listing {
                     ids,
                     ..Listing::default()

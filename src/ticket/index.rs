@@ -194,6 +194,9 @@ pub enum Pick<'a> {
     And(Vec<Pick<'a>>),
     Or(Vec<Pick<'a>>),
     Not(Box<Pick<'a>>),
+    /// Automated mail, which is never a ticket (the Not tickets view); meant on its own: the
+    /// other conditions never pick it.
+    Automated,
 }
 
 /// Entries in both sorted lists.
@@ -499,6 +502,10 @@ impl Data {
                     .filter_map(|s| self.list(&list_key(b'x', b'*', "", *s))),
             ),
             Pick::Status(s) => gather(self.list(&list_key(b'x', b'*', "", *s)).into_iter()),
+            Pick::Automated => gather(
+                ANY.iter()
+                    .filter_map(|s| self.list(&list_key(b'x', b'n', "", *s))),
+            ),
             Pick::Field(field, accept) => {
                 let lists = self.lists_under(&[b'x', field.byte()]);
                 gather(lists.into_iter().filter_map(|(key, entries)| {

@@ -235,6 +235,20 @@ fn agrees(ix: &Index, live: &BTreeMap<String, Ticket>, conds: &[Cond], gone: &[[
         hashes.sort_unstable();
         assert_eq!(hashes, want_hashes, "{c:?}");
     }
+    // Automated mail (the Not tickets view), from its own lists.
+    let mut automated: Vec<&Ticket> = tickets.iter().copied().filter(|t| t.not_a_ticket).collect();
+    automated.sort_by(|a, b| {
+        b.last_activity
+            .cmp(&a.last_activity)
+            .then(a.full_id.cmp(&b.full_id))
+    });
+    assert_eq!(
+        ix.pick_ids(&Pick::Automated).unwrap(),
+        automated
+            .iter()
+            .map(|t| t.full_id.clone())
+            .collect::<Vec<_>>()
+    );
     // The Open view, through the list merge.
     let mut open: Vec<&Ticket> = tickets
         .iter()
