@@ -11,6 +11,7 @@
 mod api;
 mod commands;
 mod live;
+mod painting;
 mod state;
 
 #[cfg(test)]
@@ -182,6 +183,7 @@ fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
 }
 
 fn main() -> std::process::ExitCode {
+    painting::choose();
     let args = Args::parse(std::env::args().skip(1));
     for arg in &args.unknown {
         eprintln!("siphon-app: ignoring unknown argument {arg:?}");
