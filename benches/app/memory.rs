@@ -22,6 +22,23 @@ pub struct Process {
     pub name: String,
     pub pss_kb: u64,
     pub rss_kb: u64,
+    /// The PSS split: anonymous (heaps), file-backed (mapped files, libraries), shared memory
+    /// (buffers shared with another process, such as a rendered page).
+    pub anon_kb: u64,
+    pub file_kb: u64,
+    pub shmem_kb: u64,
+}
+
+impl Process {
+    /// "anon 80.1 MB, file 10.2 MB, shmem 3.0 MB".
+    pub fn split_text(&self) -> String {
+        format!(
+            "anon {}, file {}, shmem {}",
+            mb(self.anon_kb),
+            mb(self.file_kb),
+            mb(self.shmem_kb)
+        )
+    }
 }
 
 /// The app process and the processes below it.
@@ -56,7 +73,12 @@ impl Footprint {
     }
 
     pub fn json(&self) -> Value {
-        let one = |p: &Process| json!({ "pid": p.pid, "name": p.name, "pss_kb": p.pss_kb, "rss_kb": p.rss_kb });
+        let one = |p: &Process| {
+            json!({
+                "pid": p.pid, "name": p.name, "pss_kb": p.pss_kb, "rss_kb": p.rss_kb,
+                "pss_anon_kb": p.anon_kb, "pss_file_kb": p.file_kb, "pss_shmem_kb": p.shmem_kb,
+            })
+        };
         json!({
             "app_pss_kb": self.app.pss_kb,
             "webview_pss_kb": self.webview_pss_kb(),
@@ -125,12 +147,15 @@ pub fn footprint(app: &Path, home: &Path) -> Result<Footprint> {
             .get(&pid)
             .map(|(_, n)| n.clone())
             .unwrap_or_default();
-        let (pss_kb, rss_kb) = rollup(pid).with_context(|| format!("process {pid} ({name})"))?;
+        let r = rollup(pid).with_context(|| format!("process {pid} ({name})"))?;
         Ok(Process {
             pid,
             name,
-            pss_kb,
-            rss_kb,
+            pss_kb: r[0],
+            rss_kb: r[1],
+            anon_kb: r[2],
+            file_kb: r[3],
+            shmem_kb: r[4],
         })
     };
     Ok(Footprint {
@@ -163,8 +188,9 @@ fn stat(pid: i32) -> Option<(String, i32)> {
     Some((name, ppid))
 }
 
-/// `Pss:` and `Rss:` of `/proc/PID/smaps_rollup`, in KiB.
-fn rollup(pid: i32) -> Result<(u64, u64)> {
+/// `Pss:`, `Rss:`, `Pss_Anon:`, `Pss_File:` and `Pss_Shmem:` of `/proc/PID/smaps_rollup`, in
+/// KiB (the split reads 0 on a kernel without it).
+fn rollup(pid: i32) -> Result<[u64; 5]> {
     let path = format!("/proc/{pid}/smaps_rollup");
     let text = fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     let field = |name: &str| -> Result<u64> {
@@ -175,5 +201,38 @@ fn rollup(pid: i32) -> Result<(u64, u64)> {
             })
             .with_context(|| format!("no {name:?} line in {path}"))
     };
-    Ok((field("Pss:")?, field("Rss:")?))
+    let split = |name: &str| field(name).unwrap_or(0);
+    Ok([
+        field("Pss:")?,
+        field("Rss:")?,
+        split("Pss_Anon:"),
+        split("Pss_File:"),
+        split("Pss_Shmem:"),
+    ])
+}
+
+/// The mappings of a process that hold the most PSS, summed by what they map (a file's path,
+/// `[heap]`, or `[anon]` for unnamed memory), largest first.
+pub fn top_mappings(pid: i32, n: usize) -> Result<Vec<(String, u64)>> {
+    let path = format!("/proc/{pid}/smaps");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    let mut by: HashMap<String, u64> = HashMap::new();
+    let mut current = String::from("[anon]");
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        let first = parts.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            // "start-end perms offset dev inode [path]"
+            current = parts
+                .nth(4)
+                .map_or_else(|| "[anon]".to_string(), str::to_string);
+        } else if first == "Pss:" {
+            let kb: u64 = parts.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by.entry(current.clone()).or_default() += kb;
+        }
+    }
+    let mut out: Vec<(String, u64)> = by.into_iter().collect();
+    out.sort_by_key(|m| std::cmp::Reverse(m.1));
+    out.truncate(n);
+    Ok(out)
 }

@@ -39,8 +39,10 @@ const check = () => {
   for (let i = before; i < marks.length; i++) {
     if (marks[i].startTime > t0) {
       const view = document.getElementById("ticket-view");
+      const data = performance.getEntriesByName("siphon:ticket-data").filter((m) => m.startTime > t0);
       done({
         ms: marks[i].startTime - t0,
+        data_ms: data.length ? data[0].startTime - t0 : null,
         id: view ? view.dataset.id || null : null,
         messages: view ? view.querySelectorAll("iframe").length : 0,
       });
@@ -75,6 +77,9 @@ step();
 pub struct Opened {
     /// Milliseconds per ticket that showed.
     pub times: Vec<f64>,
+    /// Of those, until the ticket's page arrived from the shell (the rest is the page's
+    /// rendering and the frames' loading).
+    pub data: Vec<f64>,
     /// Ticket ids in the order they opened.
     pub ids: Vec<String>,
     /// Messages (frames) of each ticket.
@@ -93,6 +98,8 @@ impl Opened {
             "opened": self.times.len(),
             "spread": self.spread().map(|s| s.json()),
             "runs_ms": self.times.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
+            "page_arrived": Spread::of(&self.data).map(|s| s.json()),
+            "page_arrived_ms": self.data.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
             "ticket_ids": self.ids,
             "messages": self.messages,
             "failures": self.failures,
@@ -108,6 +115,7 @@ pub fn open_each(session: &Session, count: usize) -> Result<Opened> {
     }
     let mut opened = Opened {
         times: Vec::new(),
+        data: Vec::new(),
         ids: Vec::new(),
         messages: Vec::new(),
         failures: Vec::new(),
@@ -119,6 +127,9 @@ pub fn open_each(session: &Session, count: usize) -> Result<Opened> {
         match shown["ms"].as_f64() {
             Some(ms) => {
                 opened.times.push(ms);
+                if let Some(d) = shown["data_ms"].as_f64() {
+                    opened.data.push(d);
+                }
                 opened
                     .ids
                     .push(shown["id"].as_str().unwrap_or_default().to_string());

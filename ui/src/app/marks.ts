@@ -15,6 +15,11 @@ export function markListPainted(isQuery: boolean): void {
   if (isQuery) performance.mark("siphon:results-shown");
 }
 
+/** The ticket's page (detail and message bodies) arrived from the shell; painting follows. */
+export function markTicketData(): void {
+  performance.mark("siphon:ticket-data");
+}
+
 export function markTicketShown(): void {
   performance.mark("siphon:ticket-shown");
 }

@@ -2,6 +2,7 @@
 
 import * as api from "../api/commands";
 import { markRead } from "./inbox";
+import { markTicketData } from "./marks";
 import { ticket } from "./state";
 import { showError } from "./toast";
 
@@ -14,6 +15,7 @@ export async function openTicket(id: string, focus?: "note"): Promise<void> {
   try {
     const page = await api.ticketOpen(id);
     if (mine !== opening) return;
+    markTicketData();
     ticket.value = { id, page, focus };
     markRead(id);
   } catch (error) {
