@@ -313,23 +313,28 @@ impl Engine {
 
     /// A maker for the whole store: every read mark is loaded once.
     fn maker<'a>(&mut self, team: &'a Team, config: &'a Config) -> Result<MailMaker<'a>> {
-        let store = self.store()?;
-        Ok(MailMaker {
-            team,
-            config,
-            folders: store.folders()?.into_iter().map(|f| (f.id, f)).collect(),
-            read: ReadMarks::All(store.read_set()?),
-        })
+        let read = ReadMarks::All(self.store()?.read_set()?);
+        self.maker_with(team, config, read)
     }
 
     /// A maker for a few messages: their read marks are looked up one by one, not scanned.
     fn maker_for_few<'a>(&mut self, team: &'a Team, config: &'a Config) -> Result<MailMaker<'a>> {
+        let read = ReadMarks::Ask(self.store()?);
+        self.maker_with(team, config, read)
+    }
+
+    fn maker_with<'a>(
+        &mut self,
+        team: &'a Team,
+        config: &'a Config,
+        read: ReadMarks,
+    ) -> Result<MailMaker<'a>> {
         let store = self.store()?;
         Ok(MailMaker {
             team,
             config,
             folders: store.folders()?.into_iter().map(|f| (f.id, f)).collect(),
-            read: ReadMarks::Ask(store),
+            read,
         })
     }
 
