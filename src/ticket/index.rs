@@ -6,8 +6,8 @@
 //! decompresses only the blocks on it). The file is read in place, never decoded whole. A change
 //! (new mail, a status, a read mark) is laid over it in memory ([`overlay`]) and appended to
 //! `tickets.idx.log` ([`journal`]), so it costs the tickets it touches; after
-//! [`overlay::COMPACT_AT`] changed tickets the file is written whole again, atomically, as the
-//! next generation. It is rebuilt whenever it is missing, unreadable or built for another
+//! [`overlay::COMPACT_AT`] changed tickets (or [`overlay::JOURNAL_MAX_BYTES`] of journal) the
+//! file is written whole again, atomically, as the next generation. It is rebuilt whenever it is missing, unreadable or built for another
 //! set-up. sled would keep several times its live bytes on disk for the same lists.
 //!
 //! In memory, each posting list is a sorted vector of 24-byte entries (time key, full id), keyed
@@ -559,6 +559,8 @@ pub struct Index {
     data: Arc<Mutex<Data>>,
     /// How many changed tickets the overlay holds before the index is written whole.
     compact_at: usize,
+    /// How many journal bytes before the index is written whole.
+    journal_max: u64,
 }
 
 /// The head's fixed part: magic, version, complete, fingerprint, generation, wakes' length.
@@ -574,6 +576,7 @@ impl Index {
             path,
             data: Arc::new(Mutex::new(data)),
             compact_at: overlay::COMPACT_AT,
+            journal_max: overlay::JOURNAL_MAX_BYTES,
         }
     }
 
@@ -581,6 +584,13 @@ impl Index {
     #[cfg(test)]
     fn compacting_at(mut self, n: usize) -> Index {
         self.compact_at = n;
+        self
+    }
+
+    /// The same index, written whole once its journal passes `bytes` (tests reach it).
+    #[cfg(test)]
+    fn journal_at_most(mut self, bytes: u64) -> Index {
+        self.journal_max = bytes;
         self
     }
 
@@ -795,7 +805,7 @@ impl Index {
                 l.overlay.set(f, fid, Some(t))?;
             }
         }
-        if l.overlay.len() > self.compact_at {
+        if l.overlay.len() > self.compact_at || l.journal_len > self.journal_max {
             let tickets = l
                 .overlay
                 .every(f)?

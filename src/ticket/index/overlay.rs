@@ -14,6 +14,9 @@ use crate::ticket::build::{Shown, Ticket};
 
 /// How many changed tickets the overlay holds before the index is written whole again.
 pub const COMPACT_AT: usize = 4096;
+/// How large the journal may grow (the same tickets changed again and again add records but
+/// no tickets) before the index is written whole again.
+pub const JOURNAL_MAX_BYTES: u64 = 8 << 20;
 
 /// A posting list's key and entries, read from the file or made with the changes.
 pub type KeyedList<'f> = (Cow<'f, [u8]>, Cow<'f, [u8]>);

@@ -434,3 +434,40 @@ fn a_torn_journal_loses_only_its_last_record() {
         Shown::Open
     );
 }
+
+/// The same ticket changed again and again adds journal records but no overlay tickets: the
+/// journal's size alone brings the index to be written whole, so it never grows without end.
+#[test]
+fn a_journal_of_repeated_changes_is_folded_in_once_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec {
+        status: 0,
+        assignee: None,
+        tags: vec![],
+        kind: None,
+        unread: true,
+        automated: false,
+        activity: 5,
+    };
+    let ix = Index::open(dir.path()).journal_at_most(4096);
+    ix.load(
+        (0..5).map(|i| scattered_ticket(i, &spec)).collect(),
+        &[2; 32],
+    )
+    .unwrap();
+    let journal = journal::path(&dir.path().join(FILE));
+    let mut largest = 0;
+    let mut t = scattered_ticket(1, &spec);
+    for round in 0..200 {
+        t.unread = round % 2 == 0;
+        ix.replace(&[], vec![t.clone()]).unwrap();
+        largest = largest.max(std::fs::metadata(&journal).map_or(0, |m| m.len()));
+    }
+    assert!(largest > 0, "changes were journaled");
+    assert!(
+        largest <= 4096 + 2048,
+        "the journal grew to {largest} bytes"
+    );
+    let reopened = Index::open(dir.path());
+    assert_eq!(reopened.get(&t.full_id).unwrap().unwrap().unread, t.unread);
+}
