@@ -529,6 +529,9 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
         calls,
     } = app;
     session.delete().unwrap();
+    driver
+        .wait_until_gone(Path::new(APP), WAIT)
+        .expect("the first app closes");
 
     // A siphon://ticket/ID link at launch opens that ticket.
     let dir = data.path().to_str().unwrap().to_owned();

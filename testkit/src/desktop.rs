@@ -326,6 +326,33 @@ impl Driver {
             })
             .collect()
     }
+
+    /// Waits until no process this driver started runs `app`. Ending a session asks the app
+    /// to close but does not wait for it; a second launch before it is gone would find the
+    /// first still holding the single-instance name and hand its arguments to a dying app.
+    pub fn wait_until_gone(&self, app: &Path, timeout: Duration) -> Result<()> {
+        let app = app.to_string_lossy().into_owned();
+        let running = || {
+            self.leftovers()
+                .into_iter()
+                .filter(|line| {
+                    line.split_once(' ')
+                        .is_some_and(|(_, cmd)| cmd.starts_with(&app))
+                })
+                .collect::<Vec<_>>()
+        };
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = running();
+            if left.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!("{app} still runs after {timeout:?}: {left:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Driver {
