@@ -15,6 +15,8 @@
 //! - [`ticket`]: ticket state as a fold over an op log (pure), with a hybrid logical clock; the
 //!   pipeline from messages to tickets, and the ticket index.
 //! - [`search`]: text analysis and the query language (issue in progress).
+//! - [`send`]: templates (saved replies) and their variables; composing, the outbox and SMTP
+//!   to come.
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.
@@ -24,6 +26,7 @@ pub mod engine;
 pub mod imap;
 pub mod mail;
 pub mod search;
+pub mod send;
 pub mod store;
 pub mod sync;
 pub mod thread;

@@ -3,6 +3,7 @@
 
 mod account;
 mod sync;
+mod template;
 mod tickets;
 
 use std::io::Write;
@@ -62,6 +63,9 @@ enum Command {
     /// Team settings, shared by every teammate's machine.
     #[command(subcommand)]
     Team(tickets::TeamCommand),
+    /// Templates (saved replies): add (or replace), list, show, remove.
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
     /// Search every ticket: words, "phrases", -word, OR, (groups), from: to: cc: subject: body:
     /// tag: status: kind: priority: assignee: account: customer: org: is:unread is:mine
     /// has:attachment before: after: (YYYY-MM-DD or 7d, 2w, 3m, 1y).
@@ -138,6 +142,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ticket(cmd) => tickets::run(&mut engine, cmd),
         Command::Me(cmd) => tickets::me(&mut engine, cmd),
         Command::Team(cmd) => tickets::team(&mut engine, cmd),
+        Command::Template(cmd) => template::run(&mut engine, cmd),
         Command::Reindex { json } => tickets::reindex(&mut engine, json),
         Command::Search {
             query,

@@ -7,6 +7,7 @@ mod demo;
 pub mod edit;
 mod inbox;
 mod search;
+mod templates;
 mod tickets;
 
 pub use demo::{DEMO_ACCOUNT, DEMO_HOST, DemoSummary};
@@ -16,6 +17,8 @@ pub use inbox::{
     SEARCH_LIMIT, SavedSearch, ViewCount,
 };
 pub use search::{SearchHit, pick};
+
+pub use crate::send::template::{Filled, Template};
 
 pub use tickets::{
     Edit, HistoryLine, MessageLine, NoteLine, Rebuilt, TicketDetail, TicketView, describe,
@@ -42,6 +45,8 @@ pub enum Error {
     Store(#[from] store::Error),
     #[error(transparent)]
     Sync(#[from] sync::Error),
+    #[error(transparent)]
+    Template(#[from] crate::send::template::Error),
     #[error("cannot find a home directory for the config and data; pass --data-dir DIR")]
     NoHome,
     #[error("{0}")]
@@ -65,6 +70,8 @@ impl Error {
             Error::Sync(e) => e.kind(),
             Error::NoHome => "config",
             Error::Usage(_) => "usage",
+            // A template the person wrote that cannot be saved: their input, like a usage error.
+            Error::Template(_) => "usage",
             Error::Io { .. } => "io",
         }
     }

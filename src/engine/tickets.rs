@@ -303,7 +303,7 @@ impl Engine {
             .ok_or_else(|| Error::Usage("no ticket index".into()))
     }
 
-    fn ops(&mut self) -> Result<Vec<Op>> {
+    pub(super) fn ops(&mut self) -> Result<Vec<Op>> {
         if self.tickets.ops.is_none() {
             let store = self.store()?;
             self.tickets.ops = Some(load_ops(&store)?);
@@ -359,7 +359,7 @@ impl Engine {
     }
 
     /// Records ops: durably in the log, then in memory.
-    fn record(&mut self, ops: Vec<Op>) -> Result<()> {
+    pub(super) fn record(&mut self, ops: Vec<Op>) -> Result<()> {
         let store = self.store()?;
         let encoded: Vec<(Vec<u8>, Vec<u8>)> = ops
             .iter()
@@ -374,7 +374,7 @@ impl Engine {
     }
 
     /// A new op by `actor` at this machine's clock.
-    fn op(&mut self, target: Target, actor: &str, change: Change) -> Result<Op> {
+    pub(super) fn op(&mut self, target: Target, actor: &str, change: Change) -> Result<Op> {
         self.op_at(target, actor, change, None)
     }
 
@@ -407,7 +407,7 @@ impl Engine {
         Ok(Op::new(target, actor, at, change))
     }
 
-    fn actor(&self) -> Result<String> {
+    pub(super) fn actor(&self) -> Result<String> {
         self.me()?.map(|m| m.email).ok_or_else(|| {
             Error::Usage(
                 "Siphon does not know who you are yet; run: siphon me set --name NAME --email ADDRESS"
@@ -1051,5 +1051,7 @@ pub fn describe(c: &Change) -> String {
         Change::Split => "split a message into a new ticket".into(),
         Change::Undo { op } => format!("undid {op}"),
         Change::Setting { value } => format!("changed a setting to {value}"),
+        Change::Template { template: Some(_) } => "saved a template".into(),
+        Change::Template { template: None } => "removed a template".into(),
     }
 }

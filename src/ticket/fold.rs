@@ -105,8 +105,13 @@ pub fn fold<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Decided {
                 actor: op.actor.clone(),
                 text: text.clone(),
             }),
-            // Structural ops and settings shape conversations and the team, not a ticket's fields.
-            Change::Merge | Change::Split | Change::Undo { .. } | Change::Setting { .. } => {}
+            // Structural ops and settings shape conversations and the team, not a ticket's fields;
+            // templates are the team's saved replies, no ticket's at all.
+            Change::Merge
+            | Change::Split
+            | Change::Undo { .. }
+            | Change::Setting { .. }
+            | Change::Template { .. } => {}
         }
     }
     d

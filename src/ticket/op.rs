@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 use super::hlc::Hlc;
 
 /// The format version written into every op.
+///
+/// Bumped only when an existing change's meaning or shape changes. Adding a [`Change`] variant
+/// (as `template` was) or an optional field keeps the version: a reader that knows it applies it,
+/// and an older reader fails to decode that one op and keeps it in the log unapplied (see
+/// `load_ops` in the engine), while still applying everything else the newer build writes. A
+/// bump would instead make older readers skip every op the newer build writes.
 pub const OP_VERSION: u32 = 1;
 
 /// Ticket status a person sets (automatic transitions are derived, never stored).
@@ -54,6 +60,7 @@ pub enum Target {
     Anchor(String),
     /// Two tickets (merge): the one that contains the first into the one that contains the second.
     Pair(String, String),
+    /// A template (saved reply) by name (see [`crate::send::template`]).
     Template(String),
     /// A team setting by name (see [`super::assemble::Settings`]).
     Setting(String),
@@ -109,6 +116,33 @@ pub enum Change {
     Setting {
         value: String,
     },
+    /// A template (saved reply) saved under the name its [`Target::Template`] gives, replacing
+    /// any before it; `None` removes it. Last writer wins per name, by (HLC, actor, op id).
+    Template {
+        template: Option<TemplateBody>,
+    },
+}
+
+/// What a template op stores: everything of a template but its name (which is the target).
+///
+/// Fields a later version adds must be optional (`#[serde(default)]`): older readers ignore
+/// fields they do not know, newer readers default the ones older writers left out.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TemplateBody {
+    /// The subject line of a new message; `None` keeps the ticket's ("Re: …") when replying.
+    #[serde(default)]
+    pub subject: Option<String>,
+    pub body: String,
+    /// The status the ticket takes when the template is used.
+    #[serde(default)]
+    pub set_status: Option<Status>,
+    /// The kind the ticket takes when the template is used.
+    #[serde(default)]
+    pub set_kind: Option<Kind>,
+    /// Tags added to the ticket when the template is used.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// One op: `{id, target, actor, HLC time, change}`.
