@@ -14,9 +14,9 @@
 //! - [`thread`]: messages → conversations by their reference headers (pure).
 //! - [`ticket`]: ticket state as a fold over an op log (pure), with a hybrid logical clock; the
 //!   pipeline from messages to tickets, and the ticket index.
-//! - [`search`]: text analysis and the query language (issue in progress).
-//! - [`send`]: templates (saved replies) and their variables; composing, the outbox and SMTP
-//!   to come.
+//! - [`search`]: the tantivy index of every message, text analysis and the query language.
+//! - [`send`]: composing replies, the durable outbox ("never lost, never twice"), SMTP through
+//!   lettre, the team's Sent copy; templates.
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.

@@ -245,6 +245,7 @@ fn a_workspace_with_a_real_account_refuses_the_demo() {
                 auth: AuthMech::Password,
                 password_cmd: Some("echo secret".into()),
             },
+            smtp: None,
         },
         None,
     )

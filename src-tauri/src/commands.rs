@@ -121,6 +121,7 @@ fn account_of(input: &AccountInput) -> Answer<Account> {
             auth: Default::default(),
             password_cmd: None,
         },
+        smtp: None,
     };
     account.validate().map_err(siphon::engine::Error::from)?;
     Ok(account)

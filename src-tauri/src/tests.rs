@@ -25,7 +25,8 @@ fn bindings() -> String {
     use siphon::engine::*;
     use siphon::mail::html::{AttachmentInfo, Rendered};
     use siphon::ticket::build::Shown;
-    use siphon::ticket::op::{Change, Impact, Kind, Priority, Status};
+    use siphon::send::outbox::{Item, Purpose, State, Undo};
+    use siphon::ticket::op::{Change, Impact, Kind, Priority, Status, TemplateBody};
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
         "// Generated from the Rust types by `SIPHON_WRITE_BINDINGS=1 cargo test -p siphon-app bindings`.\n\
@@ -70,6 +71,11 @@ fn bindings() -> String {
         Impact,
         Change,
         Status,
+        TemplateBody,
+        Item,
+        State,
+        Purpose,
+        Undo,
     );
     out.push_str(&format!(
         "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n}} as const;\n",

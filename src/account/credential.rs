@@ -80,6 +80,26 @@ impl Credential {
         }
     }
 
+    /// The credential replies are sent with: the SMTP settings' own command or keyring entry,
+    /// else the account's IMAP credential (most providers use one password for both).
+    pub fn for_smtp(data_dir: &Path, account: &super::Account) -> Credential {
+        match &account.smtp {
+            Some(super::SmtpSettings {
+                password_cmd: Some(cmd),
+                ..
+            }) => Credential::Command(cmd.clone()),
+            Some(s) if s.own_password => Credential::Keyring {
+                service: format!("Siphon SMTP ({})", data_dir.display()),
+                user: account.name.clone(),
+            },
+            _ => Credential::for_account(
+                data_dir,
+                &account.name,
+                account.imap.password_cmd.as_deref(),
+            ),
+        }
+    }
+
     /// Fetches the secret. Blocking (it may run a command or talk to D-Bus).
     pub fn fetch(&self, account: &str) -> Result<Secret, Error> {
         match self {

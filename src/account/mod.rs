@@ -92,6 +92,42 @@ pub struct ImapSettings {
     pub password_cmd: Option<String>,
 }
 
+/// How replies leave: the account's SMTP server. Absent fields fall back to the IMAP
+/// settings (the same user and credential), which is what most providers want.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    #[serde(default)]
+    pub security: Security,
+    /// Login name; `None` uses the IMAP user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A command printing the SMTP password. With neither this nor `own_password`, the IMAP
+    /// credential is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_cmd: Option<String>,
+    /// The SMTP password has a keyring entry of its own (set with `--smtp-password-stdin`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_password: bool,
+    /// Whether the server files a copy of what it sends in the Sent folder itself (Gmail does);
+    /// `None`: decided from the IMAP host. When it does not, Siphon appends the copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saves_sent: Option<bool>,
+}
+
+impl SmtpSettings {
+    /// Ports by security: 465 for TLS from the first byte (RFC 8314), 587 for submission with
+    /// STARTTLS, and 25 for cleartext on loopback.
+    pub fn default_port(security: Security) -> u16 {
+        match security {
+            Security::Tls => 465,
+            Security::Starttls => 587,
+            Security::Plain => 25,
+        }
+    }
+}
+
 /// One mailbox the team works from (support@, billing@ …).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -106,6 +142,9 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub folders: Vec<String>,
     pub imap: ImapSettings,
+    /// Where replies go out; without it the account can receive but not answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl Account {
@@ -129,6 +168,17 @@ impl Account {
                 "unencrypted IMAP is only allowed to this machine (loopback), not to {}; use --imap-security tls or starttls",
                 self.imap.host
             )));
+        }
+        if let Some(smtp) = &self.smtp {
+            if smtp.host.trim().is_empty() {
+                return Err(bad("no SMTP host".into()));
+            }
+            if smtp.security == Security::Plain && !is_loopback(&smtp.host) {
+                return Err(bad(format!(
+                    "unencrypted SMTP is only allowed to this machine (loopback), not to {}; use --smtp-security tls or starttls",
+                    smtp.host
+                )));
+            }
         }
         if self.imap.auth == AuthMech::Xoauth2 && self.imap.password_cmd.is_none() {
             return Err(bad(
@@ -161,6 +211,29 @@ pub fn is_loopback(host: &str) -> bool {
 pub struct Me {
     pub name: String,
     pub email: String,
+    /// Added below every reply this person writes (after a "-- " line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// How sending behaves on this machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendConfig {
+    /// Seconds a reply waits in the outbox before it leaves, for "undo".
+    #[serde(default = "default_undo_secs")]
+    pub undo_seconds: u32,
+}
+
+fn default_undo_secs() -> u32 {
+    10
+}
+
+impl Default for SendConfig {
+    fn default() -> Self {
+        SendConfig {
+            undo_seconds: default_undo_secs(),
+        }
+    }
 }
 
 /// How tickets are made from mail.
@@ -190,6 +263,8 @@ pub struct Config {
     pub me: Option<Me>,
     #[serde(default)]
     pub tickets: TicketConfig,
+    #[serde(default)]
+    pub send: SendConfig,
     #[serde(default, rename = "account")]
     pub accounts: Vec<Account>,
 }
@@ -298,6 +373,7 @@ mod tests {
                 auth: AuthMech::Password,
                 password_cmd: Some("echo x".into()),
             },
+            smtp: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use siphon::account::{Account, AuthMech, ImapSettings, Security};
+use siphon::account::{Account, AuthMech, ImapSettings, Security, SmtpSettings};
 use siphon::engine::Engine;
 
 #[derive(Subcommand, Debug)]
@@ -77,8 +77,92 @@ pub struct AccountOpts {
     #[arg(long, conflicts_with = "password_stdin")]
     password_cmd: Option<String>,
     /// Read the password from standard input and keep it in the OS keyring.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "smtp_password_stdin")]
     password_stdin: bool,
+    /// The SMTP server replies leave through.
+    #[arg(long)]
+    smtp_host: Option<String>,
+    /// Default by security: 465 (tls), 587 (starttls), 25 (plain).
+    #[arg(long)]
+    smtp_port: Option<u16>,
+    /// tls, starttls, or plain (plain only to this machine).
+    #[arg(long, value_enum)]
+    smtp_security: Option<SecurityArg>,
+    /// SMTP login name (default: the IMAP user).
+    #[arg(long)]
+    smtp_user: Option<String>,
+    /// Shell command printing the SMTP password (default: the IMAP credential).
+    #[arg(long, conflicts_with = "smtp_password_stdin")]
+    smtp_password_cmd: Option<String>,
+    /// Read the SMTP password from standard input and keep it in the OS keyring.
+    #[arg(long)]
+    smtp_password_stdin: bool,
+    /// Whether the server files sent mail in the Sent folder itself (default: yes for Gmail).
+    #[arg(long)]
+    smtp_saves_sent: Option<bool>,
+}
+
+fn security_of(v: SecurityArg) -> Security {
+    match v {
+        SecurityArg::Tls => Security::Tls,
+        SecurityArg::Starttls => Security::Starttls,
+        SecurityArg::Plain => Security::Plain,
+    }
+}
+
+/// Applies the `--smtp-*` options; the first `--smtp-host` creates the settings.
+fn apply_smtp(account: &mut Account, opts: &AccountOpts) -> Result<()> {
+    let touched = opts.smtp_host.is_some()
+        || opts.smtp_port.is_some()
+        || opts.smtp_security.is_some()
+        || opts.smtp_user.is_some()
+        || opts.smtp_password_cmd.is_some()
+        || opts.smtp_password_stdin
+        || opts.smtp_saves_sent.is_some();
+    if !touched {
+        return Ok(());
+    }
+    let smtp = match (&mut account.smtp, &opts.smtp_host) {
+        (Some(s), _) => s,
+        (None, Some(host)) => account.smtp.insert(SmtpSettings {
+            host: host.clone(),
+            port: SmtpSettings::default_port(Security::Tls),
+            security: Security::Tls,
+            user: None,
+            password_cmd: None,
+            own_password: false,
+            saves_sent: None,
+        }),
+        (None, None) => bail!("the account has no SMTP server yet; give --smtp-host HOST"),
+    };
+    if let Some(h) = &opts.smtp_host {
+        smtp.host = h.clone();
+    }
+    if let Some(v) = opts.smtp_security {
+        let before = smtp.security;
+        smtp.security = security_of(v);
+        if opts.smtp_port.is_none() && smtp.port == SmtpSettings::default_port(before) {
+            smtp.port = SmtpSettings::default_port(smtp.security);
+        }
+    }
+    if let Some(p) = opts.smtp_port {
+        smtp.port = p;
+    }
+    if let Some(u) = &opts.smtp_user {
+        smtp.user = Some(u.clone());
+    }
+    if let Some(c) = &opts.smtp_password_cmd {
+        smtp.password_cmd = Some(c.clone());
+        smtp.own_password = false;
+    }
+    if opts.smtp_password_stdin {
+        smtp.password_cmd = None;
+        smtp.own_password = true;
+    }
+    if let Some(v) = opts.smtp_saves_sent {
+        smtp.saves_sent = Some(v);
+    }
+    Ok(())
 }
 
 fn read_password_stdin() -> Result<String> {
@@ -104,11 +188,7 @@ fn apply(account: &mut Account, opts: &AccountOpts) {
     }
     if let Some(v) = opts.imap_security {
         let before = account.imap.security;
-        account.imap.security = match v {
-            SecurityArg::Tls => Security::Tls,
-            SecurityArg::Starttls => Security::Starttls,
-            SecurityArg::Plain => Security::Plain,
-        };
+        account.imap.security = security_of(v);
         if opts.imap_port.is_none() && account.imap.port == before.default_port() {
             account.imap.port = account.imap.security.default_port();
         }
@@ -167,8 +247,10 @@ pub fn run(engine: &mut Engine, cmd: AccountCommand) -> Result<ExitCode> {
                     auth: AuthMech::Password,
                     password_cmd: None,
                 },
+                smtp: None,
             };
             apply(&mut account, &opts);
+            apply_smtp(&mut account, &opts)?;
             // Say what is wrong with the settings before asking for a password.
             account.validate()?;
             let password = if opts.password_stdin {
@@ -176,19 +258,31 @@ pub fn run(engine: &mut Engine, cmd: AccountCommand) -> Result<ExitCode> {
             } else {
                 None
             };
-            engine.account_add(account, password.as_deref())?;
+            engine.account_add(account.clone(), password.as_deref())?;
+            if opts.smtp_password_stdin {
+                engine.smtp_password_set(&account, &read_password_stdin()?)?;
+            }
             println!("Added account \"{name}\". Run: siphon sync");
         }
         AccountCommand::Set { name, opts } => {
             let mut account = engine.config()?.get(&name)?.clone();
             apply(&mut account, &opts);
+            apply_smtp(&mut account, &opts)?;
             account.validate()?;
             let password = if opts.password_stdin {
                 Some(read_password_stdin()?)
             } else {
                 None
             };
-            engine.account_update(account, password.as_deref())?;
+            let smtp_password = if opts.smtp_password_stdin {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            engine.account_update(account.clone(), password.as_deref())?;
+            if let Some(p) = smtp_password {
+                engine.smtp_password_set(&account, &p)?;
+            }
             println!("Updated account \"{name}\".");
         }
         AccountCommand::List { json } => {
@@ -210,6 +304,13 @@ pub fn run(engine: &mut Engine, cmd: AccountCommand) -> Result<ExitCode> {
                         "{:<16} {:<32} {}:{} ({:?}, {secret})",
                         a.name, a.email, a.imap.host, a.imap.port, a.imap.security
                     );
+                    match &a.smtp {
+                        Some(s) => println!(
+                            "{:<16} {:<32} sends through {}:{} ({:?})",
+                            "", "", s.host, s.port, s.security
+                        ),
+                        None => println!("{:<16} {:<32} no SMTP: cannot reply yet", "", ""),
+                    }
                 }
             }
         }

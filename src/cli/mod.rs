@@ -2,6 +2,7 @@
 //! on a terminal and stays quiet in a pipe.
 
 mod account;
+mod send;
 mod sync;
 mod template;
 mod tickets;
@@ -81,6 +82,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Reply to a ticket's last customer message, through the outbox (undo window first).
+    Reply(send::ReplyArgs),
+    /// Forward one of a ticket's messages to someone, attached whole.
+    Forward(send::ForwardArgs),
+    /// Start a new conversation from an account.
+    Compose(send::ComposeArgs),
+    /// Add an internal note to a ticket (never sent).
+    Note { ticket: String, text: String },
+    /// What is waiting to leave, failed or held; flush, cancel or retry.
+    Outbox(send::OutboxArgs),
     /// Rebuild everything derived (tickets, the search index) from the raw mail, sync state and
     /// the op log.
     Reindex {
@@ -144,6 +155,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Team(cmd) => tickets::team(&mut engine, cmd),
         Command::Template(cmd) => template::run(&mut engine, cmd),
         Command::Reindex { json } => tickets::reindex(&mut engine, json),
+        Command::Reply(args) => send::reply(&mut engine, args),
+        Command::Forward(args) => send::forward(&mut engine, args),
+        Command::Compose(args) => send::compose(&mut engine, args),
+        Command::Note { ticket, text } => send::note(&mut engine, &ticket, &text),
+        Command::Outbox(args) => send::outbox(&mut engine, args),
         Command::Search {
             query,
             limit,

@@ -108,6 +108,9 @@ pub enum MeCommand {
         name: String,
         #[arg(long)]
         email: String,
+        /// Your signature under every reply, from a file (an empty file removes it).
+        #[arg(long)]
+        signature_file: Option<std::path::PathBuf>,
     },
     /// Print who you are.
     Show,
@@ -353,6 +356,20 @@ fn print_detail(d: &TicketDetail) {
             println!("   📎 {a}");
         }
     }
+    for o in &d.outgoing {
+        let state = match o.state {
+            siphon::send::outbox::State::Queued => "queued",
+            siphon::send::outbox::State::Sending => "sending",
+            siphon::send::outbox::State::Sent => "sent",
+            siphon::send::outbox::State::Failed => "FAILED",
+            siphon::send::outbox::State::Held => "HELD (may have been sent)",
+        };
+        println!("\n── outbox {} [{state}] to {}", o.id, o.to.join(", "));
+        println!("   <{}> {}", o.message_id, o.subject);
+        if let Some(e) = &o.last_error {
+            println!("   {e}");
+        }
+    }
     if !d.notes.is_empty() {
         println!("\nNotes:");
         for n in &d.notes {
@@ -369,12 +386,26 @@ fn print_detail(d: &TicketDetail) {
 
 pub fn me(engine: &mut Engine, cmd: MeCommand) -> Result<ExitCode> {
     match cmd {
-        MeCommand::Set { name, email } => {
+        MeCommand::Set {
+            name,
+            email,
+            signature_file,
+        } => {
             engine.me_set(&name, &email)?;
+            if let Some(f) = signature_file {
+                let text = std::fs::read_to_string(&f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                engine.me_signature_set(&text)?;
+            }
             println!("You are {name} <{}>.", email.trim().to_ascii_lowercase());
         }
         MeCommand::Show => match engine.me()? {
-            Some(m) => println!("{} <{}>", m.name, m.email),
+            Some(m) => {
+                println!("{} <{}>", m.name, m.email);
+                if let Some(sig) = &m.signature {
+                    println!("-- \n{sig}");
+                }
+            }
             None => println!("Not set; run: siphon me set --name NAME --email ADDRESS"),
         },
     }

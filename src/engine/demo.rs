@@ -253,6 +253,7 @@ impl Engine {
         config.me = Some(Me {
             name: script.team.me.name.clone(),
             email: script.team.me.email.to_ascii_lowercase(),
+            signature: None,
         });
         config.save(&self.paths.config_file)?;
 
@@ -427,6 +428,7 @@ fn demo_account(team: &TeamSpec) -> Account {
             auth: AuthMech::Password,
             password_cmd: None,
         },
+        smtp: None,
     }
 }
 

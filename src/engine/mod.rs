@@ -7,6 +7,7 @@ mod demo;
 pub mod edit;
 mod inbox;
 mod search;
+mod send;
 mod templates;
 mod tickets;
 
@@ -17,6 +18,7 @@ pub use inbox::{
     SEARCH_LIMIT, SavedSearch, ViewCount,
 };
 pub use search::{SearchHit, pick};
+pub use send::{Effects, ForwardInput, NewInput, ReplyInput};
 
 pub use crate::send::template::{Filled, Template};
 
@@ -49,6 +51,8 @@ pub enum Error {
     Template(#[from] crate::send::template::Error),
     #[error("cannot find a home directory for the config and data; pass --data-dir DIR")]
     NoHome,
+    #[error(transparent)]
+    Send(#[from] crate::send::Error),
     #[error("{0}")]
     Usage(String),
     #[error("cannot write {path}: {source}")]
@@ -69,6 +73,8 @@ impl Error {
             Error::Store(_) => "store",
             Error::Sync(e) => e.kind(),
             Error::NoHome => "config",
+            Error::Send(crate::send::Error::Credential(_)) => "credential",
+            Error::Send(_) => "outbox",
             Error::Usage(_) => "usage",
             // A template the person wrote that cannot be saved: their input, like a usage error.
             Error::Template(_) => "usage",
@@ -227,6 +233,13 @@ impl Engine {
         Ok(())
     }
 
+    /// Keeps an SMTP password of its own in the OS keyring (the account must say so:
+    /// `smtp.own_password`).
+    pub fn smtp_password_set(&self, account: &Account, password: &str) -> Result<()> {
+        Credential::for_smtp(&self.paths.data_dir, account).store(&account.name, password)?;
+        Ok(())
+    }
+
     fn keep_password(&self, account: &Account, password: Option<&str>) -> Result<()> {
         match (password, &account.imap.password_cmd) {
             (Some(p), None) => self.credential(account).store(&account.name, p)?,
@@ -246,6 +259,9 @@ impl Engine {
         let removed = config.remove(name)?;
         let keyring = Credential::for_account(&self.paths.data_dir, name, None);
         keyring.forget(name)?;
+        if removed.smtp.as_ref().is_some_and(|s| s.own_password) {
+            Credential::for_smtp(&self.paths.data_dir, &removed).forget(name)?;
+        }
         self.store()?.remove_account(name)?;
         config.save(&self.paths.config_file)?;
         Ok(removed)
@@ -382,6 +398,13 @@ impl Engine {
                         && let Err(e) = self.refresh_search(&|_, _| {})
                     {
                         on_error(format!("search: {e}"));
+                    }
+                    // Replies past their undo window leave while watching; a message's own
+                    // failure is recorded on it, so only the outbox's own trouble is reported.
+                    if self.outbox_has_work()?
+                        && let Err(e) = self.outbox_flush(false).await
+                    {
+                        on_error(format!("outbox: {e}"));
                     }
                 }
                 changed = stop.changed() => {

@@ -140,6 +140,9 @@ pub struct TicketDetail {
     pub messages: Vec<MessageLine>,
     pub notes: Vec<NoteLine>,
     pub history: Vec<HistoryLine>,
+    /// Replies on their way: queued, sending, failed or held, and sent ones until their copy
+    /// is back from the server (then they are among `messages`).
+    pub outgoing: Vec<crate::send::outbox::Item>,
 }
 
 /// What a rebuild did.
@@ -350,10 +353,24 @@ impl Engine {
             return Err(Error::Usage(format!("\"{email}\" is not an email address")));
         }
         let mut config = self.config()?;
+        let signature = config.me.take().and_then(|m| m.signature);
         config.me = Some(crate::account::Me {
             name: name.trim().to_string(),
             email: email.to_ascii_lowercase(),
+            signature,
         });
+        config.save(&self.paths.config_file)?;
+        Ok(())
+    }
+
+    /// Sets (or, with a blank text, removes) the signature under this person's replies.
+    pub fn me_signature_set(&mut self, text: &str) -> Result<()> {
+        let mut config = self.config()?;
+        let me = config.me.as_mut().ok_or_else(|| {
+            Error::Usage("set who you are first: siphon me set --name NAME --email ADDRESS".into())
+        })?;
+        let text = text.trim_end();
+        me.signature = (!text.trim().is_empty()).then(|| text.to_string());
         config.save(&self.paths.config_file)?;
         Ok(())
     }
@@ -738,11 +755,13 @@ impl Engine {
                 shown = index.get(&updated.full_id)?.unwrap_or(updated);
             }
         }
+        let outgoing = self.outbox_of(&shown)?;
         Ok(TicketDetail {
             ticket: TicketView::from(&shown),
             messages: messages.into_iter().map(|(_, _, l)| l).collect(),
             notes,
             history,
+            outgoing,
         })
     }
 
@@ -1011,6 +1030,12 @@ impl Engine {
     /// The team settings in force.
     pub fn settings(&mut self) -> Result<Settings> {
         Ok(Settings::from_ops(&self.ops()?))
+    }
+
+    /// Who the team is: its accounts' addresses, the person's, everyone who made an op.
+    pub(super) fn team(&mut self) -> Result<Team> {
+        let config = self.config()?;
+        Ok(team_of(&config, &self.ops()?))
     }
 
     /// The index's shortest view of every ticket, for `tickets --all`.

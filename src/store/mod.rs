@@ -26,6 +26,8 @@
 //!                                      before this point of the packs (later ones are threaded
 //!                                      next, found by reading the pack entries' headers)
 //! "s"                                  pack:u32 offset:u64 — the same mark for the search index
+//! "x" id                               an outgoing message's outbox record (JSON, see
+//!                                      `send::outbox`); its bytes are in `outbox/ID.eml`
 //! ```
 //!
 //! What is derived from mail and ops (tickets and their view lists) is not in sled but in one
@@ -49,6 +51,7 @@
 
 mod local;
 pub mod lock;
+mod outbox;
 pub mod pack;
 pub mod record;
 

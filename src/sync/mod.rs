@@ -157,6 +157,13 @@ pub async fn folders_to_sync(conn: &mut Connection, account: &Account) -> Result
         return Ok(account.folders.clone());
     }
     let mut out = vec!["INBOX".to_string()];
+    out.extend(sent_folder_in(&listed));
+    Ok(out)
+}
+
+/// The Sent folder among listed folders: the one marked `\Sent` (RFC 6154), else one of the
+/// usual names.
+pub fn sent_folder_in(listed: &[(String, Vec<String>)]) -> Option<String> {
     let by_use = listed
         .iter()
         .find(|(_, attrs)| attrs.iter().any(|a| a.trim_start_matches('\\') == "Sent"));
@@ -165,10 +172,7 @@ pub async fn folders_to_sync(conn: &mut Connection, account: &Account) -> Result
             .iter()
             .find_map(|want| listed.iter().find(|(n, _)| n.eq_ignore_ascii_case(want)))
     };
-    if let Some((name, _)) = by_use.or_else(by_name) {
-        out.push(name.clone());
-    }
-    Ok(out)
+    by_use.or_else(by_name).map(|(name, _)| name.clone())
 }
 
 /// Connects for an account, fetching its secret off the async threads (keyring calls block).

@@ -202,7 +202,12 @@ impact: string | null,
  */
 note: string | null, };
 
-export type TicketDetail = { ticket: TicketView, messages: Array<MessageLine>, notes: Array<NoteLine>, history: Array<HistoryLine>, };
+export type TicketDetail = { ticket: TicketView, messages: Array<MessageLine>, notes: Array<NoteLine>, history: Array<HistoryLine>, 
+/**
+ * Replies on their way: queued, sending, failed or held, and sent ones until their copy
+ * is back from the server (then they are among `messages`).
+ */
+outgoing: Array<Item>, };
 
 export type TicketView = { id: string, subject: string, status: Shown, customer: string | null, organisation: string | null, kind: Kind | null, priority: Priority | null, impact: Impact | null, tags: Array<string>, assignee: string | null, created: string, last_activity: string, snoozed_until: string | null, first_response_secs: number | null, resolution_secs: number | null, customer_messages: number, team_messages: number, has_attachments: boolean, unread: boolean, not_a_ticket: boolean, accounts: Array<string>, notes: number, message_ids: Array<string>, };
 
@@ -228,9 +233,88 @@ export type Priority = "urgent" | "high" | "normal" | "low";
 
 export type Impact = "must-have" | "nice-to-have";
 
-export type Change = { "type": "status", status: Status, } | { "type": "snooze", until: number | null, } | { "type": "assign", to: string | null, } | { "type": "tag_add", tag: string, } | { "type": "tag_remove", tag: string, seen: Array<string>, } | { "type": "kind", kind: Kind | null, } | { "type": "priority", priority: Priority | null, } | { "type": "impact", impact: Impact | null, } | { "type": "note", text: string, } | { "type": "merge" } | { "type": "split" } | { "type": "undo", op: string, } | { "type": "setting", value: string, };
+export type Change = { "type": "status", status: Status, } | { "type": "snooze", until: number | null, } | { "type": "assign", to: string | null, } | { "type": "tag_add", tag: string, } | { "type": "tag_remove", tag: string, seen: Array<string>, } | { "type": "kind", kind: Kind | null, } | { "type": "priority", priority: Priority | null, } | { "type": "impact", impact: Impact | null, } | { "type": "note", text: string, } | { "type": "merge" } | { "type": "split" } | { "type": "undo", op: string, } | { "type": "setting", value: string, } | { "type": "template", template: TemplateBody | null, };
 
 export type Status = "open" | "pending" | "closed";
+
+export type TemplateBody = { 
+/**
+ * The subject line of a new message; `None` keeps the ticket's ("Re: …") when replying.
+ */
+subject: string | null, body: string, 
+/**
+ * The status the ticket takes when the template is used.
+ */
+set_status: Status | null, 
+/**
+ * The kind the ticket takes when the template is used.
+ */
+set_kind: Kind | null, 
+/**
+ * Tags added to the ticket when the template is used.
+ */
+tags: Array<string>, };
+
+export type Item = { id: string, 
+/**
+ * The ticket's id when it was sent (`None` for a new conversation).
+ */
+ticket: string | null, 
+/**
+ * The Message-ID of the message answered or forwarded, which finds the ticket again after
+ * a merge renames it.
+ */
+parent: string | null, account: string, purpose: Purpose, 
+/**
+ * The envelope sender.
+ */
+from: string, 
+/**
+ * Every envelope recipient (To and Cc).
+ */
+to: Array<string>, subject: string, 
+/**
+ * Without angle brackets.
+ */
+message_id: string, state: State, attempts: number, last_error: string | null, 
+/**
+ * A stable name for the last error's kind (`auth`, `recipient`, `too_large`, `network` …).
+ */
+error_kind: string | null, 
+/**
+ * Unix seconds.
+ */
+created: number, 
+/**
+ * When it may leave (end of the undo window, or of the backoff).
+ */
+due: number, sent_at: number | null, 
+/**
+ * The team's copy is in the Sent folder (appended, or filed by the server itself).
+ */
+copied: boolean, 
+/**
+ * What sending it did to its ticket, to put back if it is cancelled.
+ */
+undo: Undo | null, };
+
+export type State = "queued" | "sending" | "sent" | "failed" | "held";
+
+export type Purpose = "reply" | "reply-all" | "forward" | "new";
+
+export type Undo = { 
+/**
+ * The status before, when sending changed it.
+ */
+status: Status | null, 
+/**
+ * The kind before, when sending changed it.
+ */
+kind: Kind | null | null, 
+/**
+ * Tags sending added.
+ */
+tags: Array<string>, };
 
 /** Event names the app emits. */
 export const EVENTS = {
