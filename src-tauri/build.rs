@@ -25,6 +25,15 @@ const COMMANDS: &[&str] = &[
     "default_save_path",
     "open_link",
     "take_pending_opens",
+    "reply",
+    "note",
+    "outbox_list",
+    "outbox_cancel",
+    "outbox_retry",
+    "templates_list",
+    "template_fill",
+    "template_save",
+    "template_remove",
 ];
 
 fn main() -> ExitCode {

@@ -114,6 +114,8 @@ pub struct Sidebar {
     pub counts: Counts,
     pub accounts: Vec<AccountSync>,
     pub prefs: Prefs,
+    /// Outgoing messages that need the person or are waiting: queued, failed or held.
+    pub outbox: usize,
 }
 
 /// An opened list: its handle for [`crate::commands::list_rows`] and its length.
@@ -144,6 +146,27 @@ pub struct Changed {
     pub arrivals: Vec<siphon::engine::Arrival>,
 }
 
+/// A reply as the composer sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+pub struct ReplyRequest {
+    pub ticket: String,
+    pub body: String,
+    /// Reply to everyone on the message (the team's own addresses left out).
+    #[serde(default)]
+    pub all: bool,
+    /// The template the body came from: its status, kind and tags apply when the reply is sent
+    /// (and are undone with it).
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// Outgoing messages changed state (sent, failed, held …) in the background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OutboxChanged {
+    /// The records as they are now.
+    pub items: Vec<siphon::send::outbox::Item>,
+}
+
 /// Event names, the same on both sides.
 pub mod events {
     /// Payload [`super::AccountSync`].
@@ -152,4 +175,6 @@ pub mod events {
     pub const CHANGED: &str = "siphon://changed";
     /// Payload: a ticket id to open (from a `siphon://ticket/ID` link, a notification, the tray).
     pub const OPEN_TICKET: &str = "siphon://open-ticket";
+    /// Payload [`super::OutboxChanged`].
+    pub const OUTBOX: &str = "siphon://outbox";
 }

@@ -19,7 +19,7 @@ use crate::state::{AppState, Workspace};
 const OTHER_TICKETS: usize = 10;
 
 /// Runs engine work on a blocking thread with the engine locked.
-async fn with_engine<T: Send + 'static>(
+pub(crate) async fn with_engine<T: Send + 'static>(
     ws: &Arc<Workspace>,
     work: impl FnOnce(&mut Engine) -> siphon::engine::Result<T> + Send + 'static,
 ) -> Answer<T> {
@@ -163,12 +163,21 @@ pub async fn account_add<R: Runtime>(
 pub async fn sidebar(state: State<'_, AppState>) -> Answer<Sidebar> {
     state.log_call("sidebar");
     let ws = state.workspace()?;
-    let (counts, prefs): (Counts, Prefs) =
-        with_engine(&ws, |e| Ok((e.counts()?, e.prefs()?))).await?;
+    let (counts, prefs, outbox): (Counts, Prefs, usize) = with_engine(&ws, |e| {
+        use siphon::send::outbox::State;
+        let waiting = e
+            .outbox()?
+            .iter()
+            .filter(|i| matches!(i.state, State::Queued | State::Failed | State::Held))
+            .count();
+        Ok((e.counts()?, e.prefs()?, waiting))
+    })
+    .await?;
     Ok(Sidebar {
         counts,
         accounts: ws.sync_states(),
         prefs,
+        outbox,
     })
 }
 

@@ -10,13 +10,15 @@ use siphon::sync::Event;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::mpsc;
 
-use crate::api::{AccountSync, Changed, CommandError, SyncState, events};
+use crate::api::{AccountSync, Changed, CommandError, OutboxChanged, SyncState, events};
 use crate::state::{AppState, Workspace};
 
 /// How often other folders than INBOX are polled (INBOX is pushed by IDLE).
 const POLL: Duration = Duration::from_secs(60);
 /// How often the refresh looks for stored mail that is not yet a ticket.
 const REFRESH_EVERY: Duration = Duration::from_millis(1_000);
+/// How often the outbox loop looks for messages whose undo window (or backoff) is over.
+const OUTBOX_EVERY: Duration = Duration::from_millis(500);
 
 fn now() -> String {
     siphon::engine::rfc3339(chrono_now())
@@ -46,6 +48,7 @@ pub fn open_start<R: Runtime>(
     state.replace(ws.clone());
     start_sync(app, &ws);
     start_refresh(app, &ws);
+    start_outbox(app, &ws);
     Ok(())
 }
 
@@ -83,6 +86,7 @@ pub async fn open_demo<R: Runtime>(
     }
     state.replace(ws.clone());
     start_refresh(app, &ws);
+    start_outbox(app, &ws);
     Ok(ws)
 }
 
@@ -253,6 +257,55 @@ pub fn start_refresh<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
             }
         }
     });
+}
+
+/// Twice a second: sends what is due from the outbox (see [`flush_outbox`]).
+pub fn start_outbox<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
+    let ws = ws.clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut stop = ws.stop.subscribe();
+        let mut tick = tokio::time::interval(OUTBOX_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => return,
+            }
+            flush_outbox(&app, &ws, false).await;
+        }
+    });
+}
+
+/// Sends what is due (past its undo window; past its backoff too unless `retry_now`) and files
+/// the Sent copies, then tells the UI which records changed. The engine is locked only to look
+/// and to take the store: SMTP can take seconds, and the UI must not wait for it (the flush
+/// serialises itself).
+pub async fn flush_outbox<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>, retry_now: bool) {
+    let ws2 = ws.clone();
+    let ready = tauri::async_runtime::spawn_blocking(move || {
+        let mut engine = ws2.engine.blocking_lock();
+        if !(retry_now || engine.outbox_has_work()?) {
+            return Ok(None);
+        }
+        let data_dir = engine.data_dir().to_path_buf();
+        Ok::<_, siphon::engine::Error>(Some((engine.store()?, engine.config()?, data_dir)))
+    })
+    .await;
+    let (store, config, data_dir) = match ready {
+        Ok(Ok(Some(ready))) => ready,
+        Ok(Ok(None)) => return,
+        Ok(Err(e)) => return eprintln!("siphon-app: outbox: {e}"),
+        Err(e) => return eprintln!("siphon-app: outbox: {e}"),
+    };
+    let now = chrono_now();
+    match siphon::send::run::flush(store, &config, &data_dir, now, retry_now).await {
+        Ok(items) if items.is_empty() => {}
+        Ok(items) => {
+            let _ = app.emit(events::OUTBOX, OutboxChanged { items });
+        }
+        Err(e) => eprintln!("siphon-app: outbox: {e}"),
+    }
 }
 
 /// Refreshes when there is something new; `None` when there was nothing to do.

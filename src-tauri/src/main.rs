@@ -8,6 +8,7 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod answer;
 mod api;
 mod commands;
 mod live;
@@ -151,6 +152,15 @@ fn commands_only<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri:
             commands::default_save_path,
             commands::open_link,
             commands::take_pending_opens,
+            answer::reply,
+            answer::note,
+            answer::outbox_list,
+            answer::outbox_cancel,
+            answer::outbox_retry,
+            answer::templates_list,
+            answer::template_fill,
+            answer::template_save,
+            answer::template_remove,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {

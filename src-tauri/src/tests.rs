@@ -24,8 +24,9 @@ const BINDINGS: &str = "../ui/src/api/bindings.ts";
 fn bindings() -> String {
     use siphon::engine::*;
     use siphon::mail::html::{AttachmentInfo, Rendered};
-    use siphon::ticket::build::Shown;
     use siphon::send::outbox::{Item, Purpose, State, Undo};
+    use siphon::send::template::{Filled, Template};
+    use siphon::ticket::build::Shown;
     use siphon::ticket::op::{Change, Impact, Kind, Priority, Status, TemplateBody};
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
@@ -76,12 +77,17 @@ fn bindings() -> String {
         State,
         Purpose,
         Undo,
+        Template,
+        Filled,
+        ReplyRequest,
+        OutboxChanged,
     );
     out.push_str(&format!(
-        "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n}} as const;\n",
+        "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n  outbox: {:?},\n}} as const;\n",
         events::SYNC,
         events::CHANGED,
-        events::OPEN_TICKET
+        events::OPEN_TICKET,
+        events::OUTBOX
     ));
     out
 }
@@ -274,4 +280,111 @@ fn commands_answer_through_the_ipc() {
     )
     .unwrap();
     assert!(found["total"].as_u64().unwrap() >= 1, "{found}");
+}
+
+#[test]
+fn answer_commands_fill_templates_add_notes_and_refuse_what_cannot_be_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_app(dir.path());
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    call(
+        &webview,
+        "me_set",
+        json!({ "name": "Maya Chen", "email": "maya@acme.example" }),
+    )
+    .unwrap();
+    let list = call(
+        &webview,
+        "list_open",
+        json!({ "source": { "by": "view", "view": "open" } }),
+    )
+    .unwrap();
+    let rows = call(
+        &webview,
+        "list_rows",
+        json!({ "list": list["list"], "start": 0, "count": 1 }),
+    )
+    .unwrap();
+    let id = rows[0]["id"].as_str().unwrap().to_owned();
+
+    let templates = call(&webview, "templates_list", json!({})).unwrap();
+    assert!(
+        templates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "Bug acknowledged"),
+        "{templates}"
+    );
+    let filled = call(
+        &webview,
+        "template_fill",
+        json!({ "ticket": id, "name": "Bug acknowledged" }),
+    )
+    .unwrap();
+    assert!(
+        filled["body"].as_str().unwrap().contains("Maya"),
+        "{filled}"
+    );
+    assert_eq!(filled["template"]["set_kind"], "bug");
+
+    // A template with a variable that does not exist is refused, saying which.
+    let err = call(
+        &webview,
+        "template_save",
+        json!({ "template": { "name": "Odd", "subject": null, "body": "Hi {{nope}}", "set_status": null, "set_kind": null, "tags": [] } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("nope"), "{err}");
+    let saved = call(
+        &webview,
+        "template_save",
+        json!({ "template": { "name": "Thanks", "subject": null, "body": "Thanks {{customer.first_name}}!", "set_status": "closed", "set_kind": null, "tags": ["thanked"] } }),
+    )
+    .unwrap();
+    assert!(
+        saved
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "Thanks")
+    );
+    let left = call(&webview, "template_remove", json!({ "name": "Thanks" })).unwrap();
+    assert!(
+        !left
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "Thanks")
+    );
+
+    // A note is an op on the ticket, shown with it.
+    call(
+        &webview,
+        "note",
+        json!({ "ticket": id, "text": "Customer is on 4.2" }),
+    )
+    .unwrap();
+    let page = call(&webview, "ticket_open", json!({ "id": id })).unwrap();
+    let notes = page["detail"]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["text"] == "Customer is on 4.2"),
+        "{notes:?}"
+    );
+
+    // A reply still holding a placeholder never leaves; the demo has no SMTP server anyway.
+    let err = call(
+        &webview,
+        "reply",
+        json!({ "request": { "ticket": id, "body": "Hi {{customer.first_name}}", "all": false, "template": null } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    let outbox = call(&webview, "outbox_list", json!({})).unwrap();
+    assert_eq!(outbox, json!([]));
+    let side = call(&webview, "sidebar", json!({})).unwrap();
+    assert_eq!(side["outbox"], 0);
 }

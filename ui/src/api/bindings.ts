@@ -49,7 +49,11 @@ export type SyncState = { "state": "idle", last_sync: string | null, } | { "stat
 
 export type AccountSync = { name: string, email: string, sync: SyncState, };
 
-export type Sidebar = { counts: Counts, accounts: Array<AccountSync>, prefs: Prefs, };
+export type Sidebar = { counts: Counts, accounts: Array<AccountSync>, prefs: Prefs, 
+/**
+ * Outgoing messages that need the person or are waiting: queued, failed or held.
+ */
+outbox: number, };
 
 export type ListInfo = { list: number, total: number, 
 /**
@@ -316,9 +320,59 @@ kind: Kind | null | null,
  */
 tags: Array<string>, };
 
+export type Template = { name: string, 
+/**
+ * The subject line of a new message; `None` keeps the ticket's ("Re: …") in a reply.
+ */
+subject: string | null, body: string, 
+/**
+ * The status the ticket takes when the template is used.
+ */
+set_status: Status | null, 
+/**
+ * The kind the ticket takes when the template is used.
+ */
+set_kind: Kind | null, 
+/**
+ * Tags added to the ticket when the template is used.
+ */
+tags: Array<string>, };
+
+export type Filled = { template: Template, 
+/**
+ * The subject filled in; `None` when the template keeps the ticket's.
+ */
+subject: string | null, body: string, 
+/**
+ * Variables with no value, left as `{{name}}` in the subject or body.
+ */
+missing: Array<string>, 
+/**
+ * Names that are no variable, left as written (a template from a newer Siphon).
+ */
+unknown: Array<string>, };
+
+export type ReplyRequest = { ticket: string, body: string, 
+/**
+ * Reply to everyone on the message (the team's own addresses left out).
+ */
+all: boolean, 
+/**
+ * The template the body came from: its status, kind and tags apply when the reply is sent
+ * (and are undone with it).
+ */
+template: string | null, };
+
+export type OutboxChanged = { 
+/**
+ * The records as they are now.
+ */
+items: Array<Item>, };
+
 /** Event names the app emits. */
 export const EVENTS = {
   sync: "siphon://sync",
   changed: "siphon://changed",
   openTicket: "siphon://open-ticket",
+  outbox: "siphon://outbox",
 } as const;
