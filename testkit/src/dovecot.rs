@@ -13,6 +13,11 @@
 //! signed with HS256 by a key made for this instance, and [`Dovecot::mint_token`] issues them.
 //! No identity provider and no network are involved.
 //!
+//! One more loopback listener, always on since it idles until used, serves
+//! [`crate::smtp::Smtp`], a postfix that delivers into this server: LMTP
+//! ([`Dovecot::lmtp_port`]), where mail for a user arrives in their INBOX, the recipient
+//! address being the login.
+//!
 //! A small watchdog (`/bin/sh`, in a process group of its own) reads a pipe from the test
 //! process; when that pipe closes without a proper [`Dovecot::stop`] (the test process was
 //! killed, or a `Dovecot` lived in a `static` and was never dropped), it stops the server and
@@ -33,9 +38,9 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD as BASE64URL};
 use rustix::process::{Pid, Signal, kill_process_group};
 
-const HOST: &str = "127.0.0.1";
+pub(crate) const HOST: &str = "127.0.0.1";
 /// How long a start (or restart) may take before it counts as failed.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a graceful stop may take before the whole process group is killed.
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
@@ -109,6 +114,7 @@ pub struct Dovecot {
     log_marks: (u64, u64),
     imap_port: u16,
     imaps_port: u16,
+    lmtp_port: u16,
     condstore: bool,
     users: Vec<(String, String)>,
     /// The HS256 key that signs XOAUTH2 tokens; `None` when XOAUTH2 is off.
@@ -213,6 +219,7 @@ impl Dovecot {
             ca_cert,
             imap_port: 0,
             imaps_port: 0,
+            lmtp_port: 0,
             condstore: opts.condstore,
             users: opts.users,
             oauth2_key,
@@ -226,9 +233,7 @@ impl Dovecot {
         // another process may take one in between: then try again with fresh ports.
         let mut last_err = None;
         for _ in 0..4 {
-            let (imap, imaps) = free_ports()?;
-            dc.imap_port = imap;
-            dc.imaps_port = imaps;
+            [dc.imap_port, dc.imaps_port, dc.lmtp_port] = free_ports()?;
             dc.write_config()?;
             match dc.spawn(&dovecot_bin) {
                 Ok(()) => return Ok(dc),
@@ -270,6 +275,16 @@ impl Dovecot {
         SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.imap_port))
     }
 
+    /// The LMTP port: `RCPT TO:<login>` delivers into that user's INBOX.
+    pub fn lmtp_port(&self) -> u16 {
+        self.lmtp_port
+    }
+
+    /// The configured logins, in the order of [`Options::users`].
+    pub fn users(&self) -> Vec<&str> {
+        self.users.iter().map(|(u, _)| u.as_str()).collect()
+    }
+
     /// PEM file of the CA made for this instance. The server certificate is signed by it and
     /// names `DNS:localhost` and `IP:127.0.0.1`.
     pub fn ca_cert(&self) -> &Path {
@@ -279,6 +294,12 @@ impl Dovecot {
     /// The temporary directory holding configuration, TLS files, logs and mail.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The server's private key and certificate (PEM), signed by [`Dovecot::ca_cert`].
+    pub(crate) fn tls_key_and_cert(&self) -> (PathBuf, PathBuf) {
+        let tls = self.root.join("tls");
+        (tls.join("server.key"), tls.join("server.pem"))
     }
 
     /// The password of a configured user; empty for an unknown user.
@@ -589,26 +610,7 @@ impl Dovecot {
             let _ = watchdog.kill();
             let _ = watchdog.wait();
         }
-        let pid = Pid::from_child(&server.master);
-        if pid.as_raw_nonzero().get() > 1 {
-            // The whole group at once: a SIGTERM to the master alone takes it a second or
-            // more to shut down, and its children outlive it meanwhile.
-            if kill_process_group(pid, Signal::TERM).is_ok() {
-                let deadline = Instant::now() + STOP_GRACE;
-                let mut polls = 0u32;
-                while Instant::now() < deadline && group_alive(pid) {
-                    std::thread::sleep(Duration::from_millis(10));
-                    polls += 1;
-                    if polls.is_multiple_of(20) {
-                        // A child forked just after the first signal never got it.
-                        let _ = kill_process_group(pid, Signal::TERM);
-                    }
-                }
-            }
-            // The master is not reaped yet, so its process group id can't have been reused.
-            let _ = kill_process_group(pid, Signal::KILL);
-        }
-        let _ = server.master.wait();
+        stop_process_group(&mut server.master);
     }
 
     /// Stops the server and starts it again on the same ports with the same data.
@@ -680,27 +682,21 @@ impl Dovecot {
         Ok(())
     }
 
-    fn write_config(&self) -> Result<()> {
+    /// The authentication part of the configuration: mechanisms, passdbs and the userdb. The
+    /// passdbs read their files (passwd-files, oauth2 settings and key) in `files`, where the
+    /// oauth2 settings are written when XOAUTH2 is on.
+    fn auth_config(&self, files: &Path) -> Result<String> {
         let r = self.root.display();
-        let instance = self
-            .root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "siphon-dovecot".into());
-        let capability = if self.condstore {
-            String::new()
-        } else {
-            format!("imap_capability = {CAPS_WITHOUT_CONDSTORE}\n")
-        };
-        let auth = if self.oauth2_key.is_some() {
+        let f = files.display();
+        let passdbs = if self.oauth2_key.is_some() {
             // Local validation of JWTs: the key is looked up in the dictionary as
             // `<azp or "default">/<alg>/<kid or "default">`; `sub` must equal the login.
-            let oauth2_conf = self.root.join("dovecot-oauth2.conf.ext");
+            let oauth2_conf = files.join("dovecot-oauth2.conf.ext");
             fs::write(
                 &oauth2_conf,
                 format!(
                     "introspection_mode = local\n\
-                     local_validation_key_dict = fs:posix:prefix={r}/oauth2-keys/\n\
+                     local_validation_key_dict = fs:posix:prefix={f}/oauth2-keys/\n\
                      issuers = {OAUTH2_ISSUER}\n\
                      username_attribute = sub\n\
                      username_format = %u\n"
@@ -717,7 +713,7 @@ auth_verbose = yes
 passdb {{
   driver = passwd-file
   mechanisms = plain login
-  args = scheme=PLAIN username_format=%u {r}/passwd
+  args = scheme=PLAIN username_format=%u {f}/passwd
 }}
 passdb {{
   driver = oauth2
@@ -729,7 +725,7 @@ passdb {{
 passdb {{
   driver = passwd-file
   mechanisms = xoauth2
-  args = username_format=%u {r}/oauth2-users
+  args = username_format=%u {f}/oauth2-users
   skip = unauthenticated
   result_failure = return-fail
 }}"#,
@@ -741,7 +737,7 @@ passdb {{
 auth_verbose = yes
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {r}/passwd
+  args = scheme=PLAIN username_format=%u {f}/passwd
 }}"#
             )
         };
@@ -753,6 +749,81 @@ passdb {{
         } else {
             ""
         };
+        Ok(format!(
+            r#"{passdbs}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={r}/home/%u{all_users}
+}}"#,
+            uid = self.mail_uid,
+            gid = self.mail_gid,
+        ))
+    }
+
+    /// A configuration for a second dovecot, in `dir` and named `instance`, that serves only
+    /// this one's authentication (same users, passwords and tokens) on `127.0.0.1:port`, for
+    /// SASL clients such as [`crate::smtp::Smtp`]'s postfix. Being a process of its own, with
+    /// copies of the passdb files in `dir`, it keeps checking logins while this server is
+    /// stopped or after it is gone.
+    pub(crate) fn auth_only_config(&self, dir: &Path, instance: &str, port: u16) -> Result<String> {
+        let mut files = vec!["passwd"];
+        if let Some(key) = &self.oauth2_key {
+            files.push("oauth2-users");
+            store_oauth2_key(dir, key)?;
+        }
+        for name in files {
+            // Keeps the mode: readable by the auth process, which runs as `dovecot`.
+            fs::copy(self.root.join(name), dir.join(name))
+                .with_context(|| format!("copying {name}"))?;
+        }
+        let d = dir.display();
+        let auth = self.auth_config(dir)?;
+        Ok(format!(
+            r#"# Written by siphon-testkit: the authentication of the test dovecot in
+# {root}, alone.
+base_dir = {d}/run
+state_dir = {d}/state
+instance_name = {instance}
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+protocols = none
+listen = {HOST}
+ssl = no
+disable_plaintext_auth = no
+# Refusals at once: tests of wrong passwords need not wait two seconds each, nor the growing
+# penalty (up to 15 s) of an address that failed before, which anvil would track for 127.0.0.1
+# (auth can't connect to a listener of mode 0, so it applies no penalty).
+auth_failure_delay = 0
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+{auth}
+service auth {{
+  inet_listener sasl {{
+    address = {HOST}
+    port = {port}
+  }}
+}}
+"#,
+            root = self.root.display()
+        ))
+    }
+
+    fn write_config(&self) -> Result<()> {
+        let r = self.root.display();
+        let instance = self
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "siphon-dovecot".into());
+        let capability = if self.condstore {
+            String::new()
+        } else {
+            format!("imap_capability = {CAPS_WITHOUT_CONDSTORE}\n")
+        };
+        let auth = self.auth_config(&self.root)?;
         let conf = format!(
             r#"# Written by siphon-testkit for one test run; removed with this directory.
 base_dir = {r}/run
@@ -760,7 +831,7 @@ state_dir = {r}/state
 instance_name = {instance}
 log_path = {r}/dovecot.log
 info_log_path = {r}/dovecot.log
-protocols = imap
+protocols = imap lmtp
 listen = {HOST}
 shutdown_clients = yes
 login_greeting = Siphon test dovecot {instance} ready.
@@ -771,10 +842,6 @@ ssl_key = <{r}/tls/server.key
 
 disable_plaintext_auth = no
 {auth}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={r}/home/%u{all_users}
-}}
 first_valid_uid = {uid}
 first_valid_gid = {gid}
 
@@ -818,11 +885,26 @@ service imap-login {{
     ssl = yes
   }}
 }}
+
+# Mail from crate::smtp's postfix: the recipient address is the login as it stands, `+` and
+# all, and everything goes to the INBOX.
+protocol lmtp {{
+  recipient_delimiter =
+  lmtp_save_to_detail_mailbox = no
+  postmaster_address = postmaster@siphon.test
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = {HOST}
+    port = {lmtp}
+  }}
+}}
 "#,
             uid = self.mail_uid,
             gid = self.mail_gid,
             imap = self.imap_port,
             imaps = self.imaps_port,
+            lmtp = self.lmtp_port,
         );
         fs::write(&self.conf, conf).context("writing dovecot.conf")
     }
@@ -853,18 +935,7 @@ service imap-login {{
             master,
             watchdog: None,
         });
-        let watchdog = Command::new("/bin/sh")
-            .arg("-c")
-            .arg(WATCHDOG_SCRIPT)
-            .arg("siphon-dovecot-watchdog")
-            .arg(pid.to_string())
-            .arg(&self.root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .context("starting the watchdog shell")?;
+        let watchdog = spawn_watchdog("siphon-dovecot-watchdog", pid, &self.root)?;
         if let Some(server) = self.server.as_mut() {
             server.watchdog = Some(watchdog);
         }
@@ -1020,6 +1091,49 @@ impl Drop for Dovecot {
     }
 }
 
+/// Stops a server that leads a process group of its own: SIGTERM to the whole group, SIGKILL to
+/// whatever is left after [`STOP_GRACE`], then reaps the leader.
+pub(crate) fn stop_process_group(master: &mut Child) {
+    let pid = Pid::from_child(master);
+    if pid.as_raw_nonzero().get() > 1 {
+        // The whole group at once: a SIGTERM to the master alone takes it a second or
+        // more to shut down, and its children outlive it meanwhile.
+        if kill_process_group(pid, Signal::TERM).is_ok() {
+            let deadline = Instant::now() + STOP_GRACE;
+            let mut polls = 0u32;
+            while Instant::now() < deadline && group_alive(pid) {
+                std::thread::sleep(Duration::from_millis(10));
+                polls += 1;
+                if polls.is_multiple_of(20) {
+                    // A child forked just after the first signal never got it.
+                    let _ = kill_process_group(pid, Signal::TERM);
+                }
+            }
+        }
+        // The master is not reaped yet, so its process group id can't have been reused.
+        let _ = kill_process_group(pid, Signal::KILL);
+    }
+    let _ = master.wait();
+}
+
+/// Starts the watchdog of a server whose master (and process group) is `pid`. When the
+/// watchdog's stdin closes before it is killed (the returned child was dropped, or the test
+/// process died), it kills that group and removes `root`.
+pub(crate) fn spawn_watchdog(name: &str, pid: u32, root: &Path) -> Result<Child> {
+    Command::new("/bin/sh")
+        .arg("-c")
+        .arg(WATCHDOG_SCRIPT)
+        .arg(name)
+        .arg(pid.to_string())
+        .arg(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .context("starting the watchdog shell")
+}
+
 /// `mailbox status` and `force-resync` take a mask, where `*` and `%` are wildcards.
 fn mailbox_mask(folder: &str) -> Result<&str> {
     ensure!(
@@ -1031,19 +1145,40 @@ fn mailbox_mask(folder: &str) -> Result<&str> {
 
 /// Uid and gid of the `mail` user, which dovecot runs mail processes as.
 fn mail_user() -> Result<(u32, u32)> {
+    system_user("mail")
+}
+
+/// Uid and primary gid of a system user, from `/etc/passwd`.
+pub(crate) fn system_user(name: &str) -> Result<(u32, u32)> {
     let passwd = fs::read_to_string("/etc/passwd").context("reading /etc/passwd")?;
     for line in passwd.lines() {
         let fields: Vec<&str> = line.split(':').collect();
-        if fields.len() > 3 && fields[0] == "mail" {
-            let uid = fields[2].parse().context("uid of mail")?;
-            let gid = fields[3].parse().context("gid of mail")?;
+        if fields.len() > 3 && fields[0] == name {
+            let uid = fields[2]
+                .parse()
+                .with_context(|| format!("uid of {name}"))?;
+            let gid = fields[3]
+                .parse()
+                .with_context(|| format!("gid of {name}"))?;
             return Ok((uid, gid));
         }
     }
-    bail!("there is no `mail` user in /etc/passwd")
+    bail!("there is no `{name}` user in /etc/passwd")
 }
 
-fn find_program(name: &str, known: &[&str]) -> Result<PathBuf> {
+/// The gid of a system group, from `/etc/group`.
+pub(crate) fn system_group(name: &str) -> Result<u32> {
+    let groups = fs::read_to_string("/etc/group").context("reading /etc/group")?;
+    for line in groups.lines() {
+        let fields: Vec<&str> = line.split(':').collect();
+        if fields.len() > 2 && fields[0] == name {
+            return fields[2].parse().with_context(|| format!("gid of {name}"));
+        }
+    }
+    bail!("there is no `{name}` group in /etc/group")
+}
+
+pub(crate) fn find_program(name: &str, known: &[&str]) -> Result<PathBuf> {
     for k in known {
         if Path::new(k).is_file() {
             return Ok(PathBuf::from(k));
@@ -1057,7 +1192,7 @@ fn find_program(name: &str, known: &[&str]) -> Result<PathBuf> {
             }
         }
     }
-    bail!("`{name}` is not installed (scripts/setup installs dovecot-imapd)")
+    bail!("`{name}` is not installed (scripts/setup installs it)")
 }
 
 /// Logins are limited to `[A-Za-z0-9._@+-]`: safe in the passwd-file, in command lines and in
@@ -1076,6 +1211,12 @@ fn write_oauth2_key(root: &Path) -> Result<Vec<u8>> {
     let mut key = vec![0u8; 32];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut key)
         .map_err(|_| anyhow!("no random bytes for the oauth2 key"))?;
+    store_oauth2_key(root, &key)?;
+    Ok(key)
+}
+
+/// Stores the key where [`write_oauth2_key`] does, under `root`.
+fn store_oauth2_key(root: &Path, key: &[u8]) -> Result<()> {
     let keys = root.join("oauth2-keys");
     let dir = keys.join("default").join("HS256");
     fs::create_dir_all(&dir).context("creating the oauth2 key directory")?;
@@ -1086,13 +1227,13 @@ fn write_oauth2_key(root: &Path) -> Result<Vec<u8>> {
     }
     let file = dir.join(OAUTH2_KEY_ID);
     // No line break: the whole file is the value.
-    fs::write(&file, BASE64.encode(&key)).context("writing the oauth2 key")?;
+    fs::write(&file, BASE64.encode(key)).context("writing the oauth2 key")?;
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644))?;
-    Ok(key)
+    Ok(())
 }
 
 /// `/tmp` keeps socket paths short and needs no chmod of parent directories.
-fn temp_base() -> PathBuf {
+pub(crate) fn temp_base() -> PathBuf {
     let tmp = Path::new("/tmp");
     if tmp.is_dir() {
         tmp.to_path_buf()
@@ -1101,10 +1242,17 @@ fn temp_base() -> PathBuf {
     }
 }
 
-fn free_ports() -> Result<(u16, u16)> {
-    let a = TcpListener::bind((HOST, 0)).context("binding a free port")?;
-    let b = TcpListener::bind((HOST, 0)).context("binding a free port")?;
-    Ok((a.local_addr()?.port(), b.local_addr()?.port()))
+/// `N` different loopback ports that were free a moment ago (all held open until the last is
+/// picked, so they differ).
+pub(crate) fn free_ports<const N: usize>() -> Result<[u16; N]> {
+    let mut held = Vec::with_capacity(N);
+    let mut ports = [0; N];
+    for port in &mut ports {
+        let listener = TcpListener::bind((HOST, 0)).context("binding a free port")?;
+        *port = listener.local_addr()?.port();
+        held.push(listener);
+    }
+    Ok(ports)
 }
 
 /// Whether the cleartext port answers with this instance's greeting. Dovecot sends
@@ -1247,7 +1395,7 @@ fn command_error(args: &[&str], out: &Output) -> anyhow::Error {
     )
 }
 
-fn remove_if_exists(path: &Path) -> Result<()> {
+pub(crate) fn remove_if_exists(path: &Path) -> Result<()> {
     match fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -1256,7 +1404,7 @@ fn remove_if_exists(path: &Path) -> Result<()> {
 }
 
 /// A file's text from byte `offset` on (empty when missing).
-fn read_from(path: &Path, offset: u64) -> String {
+pub(crate) fn read_from(path: &Path, offset: u64) -> String {
     let Ok(mut file) = File::open(path) else {
         return String::new();
     };
@@ -1282,7 +1430,7 @@ fn tail_of(path: &Path, lines: usize) -> String {
     last_lines(&String::from_utf8_lossy(&bytes), lines)
 }
 
-fn last_lines(text: &str, lines: usize) -> String {
+pub(crate) fn last_lines(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     let start = all.len().saturating_sub(lines);
     let mut out = all[start..].join("\n");
