@@ -817,3 +817,26 @@ fn a_connection_lost_after_the_message_holds_it_for_the_person() {
     assert!(s.w.ok(&["outbox", "flush"]).contains("Nothing was due"));
     assert_eq!(outbox(&s.w)[0]["attempts"], 1);
 }
+
+#[test]
+fn the_sent_copy_waits_for_imap_and_is_filed_once_it_returns() {
+    let mut s = setup(&[marie("m20@client.test")]);
+    let id = ticket_of(&s.w, "m20@client.test");
+    s.d.stop();
+    let body = body_file(&s.w, "Sent while the mailbox server was away.");
+    let item = json(&s.w.ok(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]));
+    assert_eq!(item["state"], "sent", "SMTP took it: {item}");
+    assert_eq!(item["error_kind"], "sent_copy", "{item}");
+    let waiting = outbox(&s.w);
+    assert_eq!(waiting[0]["state"], "sent");
+    s.d.restart().unwrap();
+    s.w.ok(&["outbox", "flush"]);
+    let mid = item["message_id"].as_str().unwrap();
+    assert_eq!(count_of(&s.d, SUPPORT, "Sent", mid), 1);
+    s.smtp
+        .wait_delivered(&s.d, MARIE, "INBOX", mid, WAIT)
+        .unwrap();
+    // Flushing again files nothing twice.
+    s.w.ok(&["outbox", "flush"]);
+    assert_eq!(count_of(&s.d, SUPPORT, "Sent", mid), 1);
+}

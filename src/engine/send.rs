@@ -542,7 +542,7 @@ impl Engine {
         Ok(items.iter().any(|i| {
             (i.state == State::Queued && i.due <= t)
                 || i.state == State::Sending
-                || (i.state == State::Sent && !i.copied)
+                || (i.state == State::Sent && !i.copied && i.due <= t)
         }))
     }
 

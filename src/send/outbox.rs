@@ -81,7 +81,8 @@ pub struct Item {
     /// Unix seconds.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created: i64,
-    /// When it may leave (end of the undo window, or of the backoff).
+    /// When it may leave (end of the undo window, or of the backoff); once sent, when the
+    /// Sent copy is next tried, if it could not be filed.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub due: i64,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]

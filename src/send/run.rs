@@ -14,6 +14,9 @@ use crate::account::{Account, AuthMech, Config, Credential, Secret};
 use crate::imap::Connection;
 use crate::store::Store;
 
+/// Seconds between tries to file a Sent copy while the IMAP server cannot be reached.
+const SENT_COPY_RETRY: i64 = 60;
+
 /// Serialises runs within the process (the app's timer and a "send now" may meet).
 static RUNNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -102,8 +105,9 @@ pub async fn flush(
         }
     }
     for item in outbox.all()? {
-        if item.state == State::Sent && !item.copied {
-            changed.push(copy_to_sent(&outbox, config, &mut secrets, item).await?);
+        let due = item.due <= now || retry_now;
+        if item.state == State::Sent && !item.copied && due {
+            changed.push(copy_to_sent(&outbox, config, &mut secrets, item, now).await?);
         }
     }
     // One record per message, as it ended.
@@ -264,6 +268,7 @@ async fn copy_to_sent(
     config: &Config,
     secrets: &mut Secrets<'_>,
     mut item: Item,
+    now: i64,
 ) -> Result<Item> {
     let Some(account) = account_of(config, &item) else {
         item.copied = true;
@@ -301,7 +306,8 @@ async fn copy_to_sent(
             item.error_kind = None;
         }
         Err(e) => {
-            // Sent already; only the team's copy waits for the next run.
+            // Sent already; only the team's copy waits, a minute at least.
+            item.due = now + SENT_COPY_RETRY;
             item.error_kind = Some("sent_copy".into());
             item.last_error = Some(format!("sent, but the copy for the Sent folder waits: {e}"));
         }

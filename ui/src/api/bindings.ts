@@ -290,7 +290,8 @@ error_kind: string | null,
  */
 created: number, 
 /**
- * When it may leave (end of the undo window, or of the backoff).
+ * When it may leave (end of the undo window, or of the backoff); once sent, when the
+ * Sent copy is next tried, if it could not be filed.
  */
 due: number, sent_at: number | null, 
 /**
