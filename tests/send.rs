@@ -133,6 +133,13 @@ fn body_file(w: &Workspace, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// `siphon reply ID --body-file BODY --no-undo --json`, whatever its exit status: the record
+/// as it ended.
+fn reply_now(w: &Workspace, id: &str, body: &str) -> Value {
+    let out = w.run(&["reply", id, "--body-file", body, "--no-undo", "--json"]);
+    json(&stdout(&out))
+}
+
 fn outbox(w: &Workspace) -> Vec<Value> {
     json(&w.ok(&["outbox", "--json"]))
         .as_array()
@@ -183,7 +190,7 @@ fn a_reply_arrives_threaded_and_is_filed_in_sent_once() {
     let s = setup(&[marie("m1@client.test")]);
     let id = ticket_of(&s.w, "m1@client.test");
     let body = body_file(&s.w, "Bonjour Marie,\n\nFixed in 4.2.1; please update.");
-    let item = json(&s.w.ok(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]));
+    let item = reply_now(&s.w, &id, &body);
     assert_eq!(item["state"], "sent", "{item}");
     let mid = item["message_id"].as_str().unwrap().to_string();
     s.smtp
@@ -276,7 +283,7 @@ fn offline_replies_queue_and_go_out_exactly_once_when_the_server_returns() {
     let body = body_file(&s.w, "On it.");
     let mut mids = Vec::new();
     for t in [&a, &b] {
-        let item = json(&s.w.ok(&["reply", t, "--body-file", &body, "--no-undo", "--json"]));
+        let item = reply_now(&s.w, t, &body);
         assert_eq!(item["state"], "queued", "{item}");
         assert_eq!(item["attempts"], 1);
         assert!(
@@ -474,9 +481,7 @@ fn a_refused_recipient_and_a_message_too_large_say_why() {
     let s = setup_with(opts, "starttls", &[ghost, marie("m10@client.test")]);
     let id = ticket_of(&s.w, "m9@client.test");
     let body = body_file(&s.w, "Hello.");
-    let out =
-        s.w.run(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]);
-    let item = json(&stdout(&out));
+    let item = reply_now(&s.w, &id, &body);
     assert_eq!(item["state"], "failed", "{item}");
     assert_eq!(item["error_kind"], "recipient");
     assert!(
@@ -689,7 +694,7 @@ fn a_server_that_never_answers_times_out_and_the_reply_waits() {
     let id = ticket_of(&s.w, "m17@client.test");
     let body = body_file(&s.w, "Hello.");
     let started = std::time::Instant::now();
-    let item = json(&s.w.ok(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]));
+    let item = reply_now(&s.w, &id, &body);
     assert!(
         started.elapsed() < Duration::from_secs(40),
         "{:?}",
@@ -801,9 +806,7 @@ fn a_connection_lost_after_the_message_holds_it_for_the_person() {
     s.w.ok(&["account", "set", "support", "--smtp-port", &port]);
     let id = ticket_of(&s.w, "m19@client.test");
     let body = body_file(&s.w, "Hello.");
-    let out =
-        s.w.run(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]);
-    let item = json(&stdout(&out));
+    let item = reply_now(&s.w, &id, &body);
     assert_eq!(item["state"], "held", "{item}");
     assert_eq!(item["error_kind"], "uncertain");
     assert!(
@@ -824,7 +827,7 @@ fn the_sent_copy_waits_for_imap_and_is_filed_once_it_returns() {
     let id = ticket_of(&s.w, "m20@client.test");
     s.d.stop();
     let body = body_file(&s.w, "Sent while the mailbox server was away.");
-    let item = json(&s.w.ok(&["reply", &id, "--body-file", &body, "--no-undo", "--json"]));
+    let item = reply_now(&s.w, &id, &body);
     assert_eq!(item["state"], "sent", "SMTP took it: {item}");
     assert_eq!(item["error_kind"], "sent_copy", "{item}");
     let waiting = outbox(&s.w);

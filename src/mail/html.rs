@@ -40,7 +40,8 @@ use mail_parser::{MessageParser, MessagePart, PartType};
 use markup::{builder, limit_nesting, rewrite};
 use part::{clean_name, part_by_cid, part_cid, part_mime, part_name, sniff_image};
 use quote::{fold_quotes_html, fold_quotes_text};
-use text::{escape, push_text};
+pub(crate) use text::escape;
+use text::push_text;
 use token::has_content;
 
 /// Bodies beyond this are cut (with a note): the raw message keeps the rest.

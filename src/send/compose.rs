@@ -11,6 +11,7 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
+use crate::mail::html::escape;
 use crate::store::{Addr, MessageRecord};
 
 /// How many References a reply keeps: the first (the thread's root) and the latest ones, so a
@@ -160,20 +161,6 @@ fn attribution(q: &Quoted) -> String {
         .map(|d| d.format("%a, %-d %b %Y at %H:%M UTC").to_string())
         .unwrap_or_default();
     format!("On {when}, {} wrote:", q.who)
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Paragraphs at blank lines, line breaks kept.

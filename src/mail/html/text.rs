@@ -99,7 +99,7 @@ fn is_address(s: &str) -> bool {
 // Escapes and encodings
 
 /// Escapes text for HTML text and double-quoted attribute values.
-pub(super) fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
