@@ -1,7 +1,8 @@
 //! End to end: the built app in a real window (Xvfb, tauri-driver, WebKitWebDriver), against a
 //! real dovecot on loopback, used as a person would: add the account through the first-run
 //! form, see tickets arrive, work them from the keyboard, search, and watch new mail appear
-//! while the window is open. Then hostile mail: opening it must make no request to a listener
+//! while the window is open. Answering: a reply from a template, undone, then sent through a
+//! real postfix into the customer's mailbox. Then hostile mail: opening it must make no request to a listener
 //! its payloads aim at, and call no command, unless images were allowed for that sender.
 //!
 //! Screenshots of each step go to `target/e2e-screenshots/`, or `$SIPHON_SCREENSHOTS`
@@ -21,7 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use siphon_testkit::desktop::{self, Display, Driver, app_session};
-use siphon_testkit::dovecot::Dovecot;
+use siphon_testkit::dovecot::{Dovecot, Options};
+use siphon_testkit::smtp::Smtp;
 use siphon_testkit::webdriver::{Session, key};
 
 const APP: &str = env!("CARGO_BIN_EXE_siphon-app");
@@ -563,4 +565,155 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
         .wait_for(".message iframe.message-body", WAIT)
         .unwrap();
     shot(&app.session, "13-demo-link-opened.png");
+}
+
+#[test]
+fn a_person_replies_with_a_template_undoes_it_then_sends_it_to_the_customer() {
+    const SUPPORT: &str = "support@acme.test";
+    const MARIE: &str = "marie@client.test";
+    let users = [SUPPORT, MARIE]
+        .iter()
+        .map(|u| (u.to_string(), format!("pw-{u}")))
+        .collect();
+    let d = Dovecot::start_with(Options {
+        users,
+        ..Options::default()
+    })
+    .expect("dovecot");
+    let smtp = Smtp::start(&d).expect("postfix");
+    d.append(
+        SUPPORT,
+        "INBOX",
+        b"Message-ID: <export-fails@client.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\
+          From: Marie Dupont <marie@client.test>\r\nTo: support@acme.test\r\n\
+          Subject: Export to Excel fails\r\nMIME-Version: 1.0\r\n\
+          Content-Type: text/plain; charset=utf-8\r\n\r\n\
+          Hello,\r\nsince 4.2 the export to Excel fails with an error.\r\n",
+    )
+    .unwrap();
+    // A configured workspace: IMAP and SMTP on loopback, a short undo window.
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!(
+            "[me]\nname = \"Maya Chen\"\nemail = \"maya@acme.test\"\n\n[send]\nundo_seconds = 3\n\n\
+             [[account]]\nname = \"support\"\ndisplay_name = \"Acme\"\nemail = \"{SUPPORT}\"\n\n\
+             [account.imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\nuser = \"{SUPPORT}\"\n\
+             password_cmd = \"printf %s '{}'\"\n\n\
+             [account.smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n",
+            d.imap_port(),
+            d.password(SUPPORT),
+            smtp.port()
+        ),
+    )
+    .unwrap();
+    let app = App::open(data);
+    let s = &app.session;
+    app.wait_total(1);
+    app.open_row("Export to Excel fails");
+    s.wait_for(".message iframe.message-body", WAIT).unwrap();
+    s.execute("document.getElementById('ticket-view').focus()", &[])
+        .unwrap();
+
+    // r opens the composer; the chord opens the template picker even while typing.
+    s.keys("r").unwrap();
+    s.wait_for("#composer[data-mode=reply] #composer-input", WAIT)
+        .unwrap();
+    s.key_chord(&[key::CONTROL, key::SHIFT, "t"]).unwrap();
+    s.wait_for("#template-picker .template-item", WAIT).unwrap();
+    // The query goes to the picker's own field, which took the focus.
+    s.wait_until(WAIT, |s| {
+        s.execute(
+            "return document.activeElement && document.activeElement.id",
+            &[],
+        )
+        .ok()
+            == Some(serde_json::json!("template-query"))
+    })
+    .unwrap();
+    s.keys("bugack").unwrap();
+    app.wait_text("#template-list .template-item.active", |t| {
+        t.contains("Bug acknowledged")
+    });
+    shot(s, "14-template-picker.png");
+    s.keys(key::ENTER).unwrap();
+    let draft = || -> String {
+        s.execute(
+            "const e = document.querySelector('#composer-input'); return e ? e.value : null;",
+            &[],
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    };
+    let wait_draft = |what: &str| {
+        if let Err(e) = s.wait_until(WAIT, |_| draft().contains("Marie")) {
+            panic!(
+                "{what}: {e:#}\n--- draft: {:?}\n--- toasts: {:?}\n--- commands called:\n{}\n--- app log:\n{}",
+                draft(),
+                s.execute("return document.getElementById('toast').textContent", &[]),
+                app.calls(),
+                app.driver.log_tail()
+            );
+        }
+    };
+    wait_draft("the template never filled the composer");
+    assert!(!draft().contains("{{"), "{}", draft());
+    assert!(!s.exists("#composer-send[disabled]").unwrap());
+    shot(s, "15-composer-template.png");
+
+    // Send, then undo within the window: the draft comes back and nothing leaves.
+    s.key_chord(&[key::CONTROL, key::ENTER]).unwrap();
+    s.wait_for("#undo-bar #undo-send", WAIT).unwrap();
+    s.keys("z").unwrap();
+    wait_draft("undo never brought the draft back");
+    assert!(!s.exists("#undo-bar").unwrap());
+    assert!(app.calls().contains("outbox_cancel"), "{}", app.calls());
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(
+        d.message_ids(MARIE, "INBOX").unwrap_or_default(),
+        Vec::<(u32, String)>::new(),
+        "an undone reply was delivered"
+    );
+    assert!(!s.exists("#ticket-outgoing .outgoing-item").unwrap());
+
+    // Send again: the ticket shows it waiting, then sent.
+    s.key_chord(&[key::CONTROL, key::ENTER]).unwrap();
+    // The countdown starts at the configured window (3 s), not the default 10 s.
+    s.wait_for_text("#undo-bar #undo-text", WAIT, |t| {
+        t.strip_prefix("Sending in ")
+            .and_then(|r| r.trim_end_matches(" s").parse::<u32>().ok())
+            .is_some_and(|n| n <= 3)
+    })
+    .unwrap();
+    s.wait_for("#ticket-outgoing .outgoing-item[data-state=queued]", WAIT)
+        .unwrap();
+    shot(s, "16-undo-bar.png");
+    let sent = s
+        .wait_for("#ticket-outgoing .outgoing-item[data-state=sent]", WAIT)
+        .unwrap();
+    let message_id = sent.attr("data-message-id").unwrap().unwrap();
+    app.wait_text("#ticket-kind", |t| t.to_lowercase().contains("bug"));
+    shot(s, "17-reply-sent.png");
+    smtp.wait_delivered(&d, MARIE, "INBOX", &message_id, WAIT)
+        .unwrap();
+    let delivered = d.message_ids(MARIE, "INBOX").unwrap();
+    assert_eq!(
+        delivered
+            .iter()
+            .filter(|(_, m)| *m == format!("<{message_id}>"))
+            .count(),
+        1,
+        "{delivered:?}"
+    );
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+
+    // The outbox lists it too.
+    s.find("#outbox-open").unwrap().click().unwrap();
+    // (Once its copy is synced back from Sent, the ticket shows the real message instead.)
+    s.wait_for("#outbox #outbox-list, #outbox #outbox-empty", WAIT)
+        .unwrap();
+    shot(s, "18-outbox.png");
+    s.keys(key::ESCAPE).unwrap();
 }

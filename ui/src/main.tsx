@@ -7,6 +7,7 @@ import "./styles/layout.css";
 import "./styles/list.css";
 import "./styles/ticket.css";
 import "./styles/dialogs.css";
+import "./styles/compose.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

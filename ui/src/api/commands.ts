@@ -9,12 +9,16 @@ import type {
   AccountInput,
   AppInfo,
   EditInput,
+  Filled,
+  Item,
   ListInfo,
   ListSource,
   MessageBody,
   Prefs,
+  ReplyRequest,
   Row,
   Sidebar,
+  Template,
   TicketPage,
 } from "./bindings";
 import { toCommandError } from "./error";
@@ -50,3 +54,12 @@ export const chooseSavePath = (name: string) => call<string | null>("choose_save
 export const defaultSavePath = (name: string) => call<string>("default_save_path", { name });
 export const openLink = (url: string) => call<null>("open_link", { url });
 export const takePendingOpens = () => call<string[]>("take_pending_opens");
+export const reply = (request: ReplyRequest) => call<Item>("reply", { request });
+export const note = (ticket: string, text: string) => call<null>("note", { ticket, text });
+export const outboxList = () => call<Item[]>("outbox_list");
+export const outboxCancel = (id: string) => call<Item>("outbox_cancel", { id });
+export const outboxRetry = (id: string) => call<Item>("outbox_retry", { id });
+export const templatesList = () => call<Template[]>("templates_list");
+export const templateFill = (ticket: string, name: string) => call<Filled>("template_fill", { ticket, name });
+export const templateSave = (template: Template) => call<Template[]>("template_save", { template });
+export const templateRemove = (name: string) => call<Template[]>("template_remove", { name });

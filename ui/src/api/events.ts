@@ -1,7 +1,7 @@
 /** The app's events (src-tauri/src/api.rs `events`), each with its payload type. */
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { EVENTS, type AccountSync, type Changed } from "./bindings";
+import { EVENTS, type AccountSync, type Changed, type OutboxChanged } from "./bindings";
 
 export type { UnlistenFn };
 
@@ -15,3 +15,7 @@ export const onChanged = (handler: (changed: Changed) => void): Promise<Unlisten
 export const onOpenTicket = (handler: (id: string) => void): Promise<UnlistenFn> =>
   listen<string>(EVENTS.openTicket, (e) => handler(e.payload));
 
+
+/** Outgoing messages changed state in the background (sent, failed, held …). */
+export const onOutbox = (handler: (changed: OutboxChanged) => void): Promise<UnlistenFn> =>
+  listen<OutboxChanged>(EVENTS.outbox, (e) => handler(e.payload));

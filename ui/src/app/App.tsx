@@ -7,6 +7,7 @@ import { useEffect } from "preact/hooks";
 import { Modals } from "../dialogs/Modals";
 import { modal } from "../dialogs/state";
 import { Toasts } from "../dialogs/Toasts";
+import { UndoBar } from "../compose/UndoBar";
 import { installKeys } from "../keyboard/bind";
 import { ListPane } from "../list/ListPane";
 import { SearchBar } from "../search/SearchBar";
@@ -79,6 +80,7 @@ export function App() {
         <Welcome info={app} onInfo={applyInfo} />
       )}
       <Modals />
+      <UndoBar />
       <Toasts />
     </>
   );

@@ -2,7 +2,8 @@
 
 import * as api from "../api/commands";
 import type { AppInfo } from "../api/bindings";
-import { onChanged, onOpenTicket, onSync } from "../api/events";
+import { onChanged, onOpenTicket, onOutbox, onSync } from "../api/events";
+import { afterOutboxChange } from "../compose/run";
 import { loadSidebar, openSource, refreshList } from "./inbox";
 import { info, lastView, now, sidebar, ticket } from "./state";
 import { openTicket, reloadTicket } from "./ticket";
@@ -60,8 +61,13 @@ export async function boot(): Promise<void> {
     onChanged((changed) => {
       if (!mainStarted) return;
       void refreshShown();
-      const open = ticket.value?.id;
-      if (open && changed.arrivals.some((a) => a.id === open)) void reloadTicket();
+      const open = ticket.value;
+      // A sent reply's own copy coming back from the Sent folder replaces its outbox record.
+      const sentShown = open?.page?.detail.outgoing.some((o) => o.state === "sent");
+      if (open && (sentShown || changed.arrivals.some((a) => a.id === open.id))) void reloadTicket();
+    }),
+    onOutbox((changed) => {
+      if (mainStarted) void afterOutboxChange(null, changed.items);
     }),
     onOpenTicket((id) => {
       if (mainStarted) void openTicket(id);

@@ -17,6 +17,8 @@ import {
 import { clearSearch, focusSearch, saveSearch, searchFocused } from "./search";
 import { currentRow, info, knownAssignees, selected, sidebar, source, ticket } from "./state";
 import { closeTicket, openTicket } from "./ticket";
+import { closeComposer, openComposer, openOutbox, openTemplates, pickTemplate, sendDraft, undoSend } from "../compose/run";
+import { composer } from "../compose/state";
 
 const CHANGES: Partial<Record<ActionId, Change>> = {
   close: { field: "status", value: "closed" },
@@ -67,6 +69,8 @@ function back(): void {
     active?.blur();
     return;
   }
+  // The composer closes before its ticket (its draft is kept for next time).
+  if (composer.value) return closeComposer();
   // Leaving a field (a half-written note) comes before closing what it belongs to.
   if (takesText(active)) return active?.blur();
   if (ticket.value) return closeTicket();
@@ -136,15 +140,22 @@ export function runAction(id: ActionId, targets?: string[] | null): void {
         submit: (v) => void applyChange({ field: "tags", value: v }, t),
       });
     }
-    case "note": {
-      const row = currentRow.value;
-      if (ticket.value) {
-        document.getElementById("note-input")?.focus();
-      } else if (row) {
-        void openTicket(row.id, "note");
-      }
-      return;
-    }
+    case "note":
+      return void openComposer("note");
+    case "reply":
+      return void openComposer("reply");
+    case "reply-all":
+      return void openComposer("reply-all");
+    case "send":
+      return void sendDraft();
+    case "template-pick":
+      return void pickTemplate();
+    case "undo-send":
+      return void undoSend();
+    case "outbox":
+      return openOutbox();
+    case "templates":
+      return openTemplates();
     case "select":
       return toggleSelect();
     case "extend-down":

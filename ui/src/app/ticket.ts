@@ -5,11 +5,13 @@ import { markRead } from "./inbox";
 import { markTicketData } from "./marks";
 import { ticket } from "./state";
 import { showError } from "./toast";
+import { followTicket } from "../compose/state";
 
 let opening = 0;
 
 export async function openTicket(id: string, focus?: "note"): Promise<void> {
   const mine = ++opening;
+  followTicket(id);
   const same = ticket.value?.id === id ? ticket.value.page : null;
   ticket.value = { id, page: same, focus };
   try {
@@ -32,5 +34,6 @@ export function reloadTicket(): Promise<void> {
 
 export function closeTicket(): void {
   opening++;
+  followTicket(null);
   ticket.value = null;
 }

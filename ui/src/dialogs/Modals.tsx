@@ -10,6 +10,9 @@ import { closeModal, modal } from "./state";
 import { Modal } from "./Modal";
 import { Prompt } from "./Prompt";
 import { Settings } from "./Settings";
+import { OutboxView } from "../compose/OutboxView";
+import { TemplateManager } from "../compose/TemplateManager";
+import { TemplatePicker } from "../compose/TemplatePicker";
 
 function LinkConfirm({ url }: { url: string }) {
   const open = async () => {
@@ -48,6 +51,12 @@ export function Modals() {
       return <Shortcuts />;
     case "settings":
       return <Settings />;
+    case "template-pick":
+      return <TemplatePicker />;
+    case "outbox":
+      return <OutboxView />;
+    case "templates":
+      return <TemplateManager />;
     case "prompt":
       return <Prompt key={m.id} spec={m} />;
     case "link":

@@ -17,6 +17,9 @@ export type Modal =
   | { type: "palette" }
   | { type: "shortcuts" }
   | { type: "settings" }
+  | { type: "template-pick" }
+  | { type: "outbox" }
+  | { type: "templates" }
   | ({ type: "prompt" } & PromptSpec)
   | { type: "link"; url: string }
   | { type: "save"; messageId: string; index: number; name: string; path: string }

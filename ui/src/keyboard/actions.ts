@@ -31,6 +31,13 @@ export type ActionId =
   | "impact-nice-to-have"
   | "impact-clear"
   | "note"
+  | "reply"
+  | "reply-all"
+  | "send"
+  | "template-pick"
+  | "undo-send"
+  | "outbox"
+  | "templates"
   | "select"
   | "extend-down"
   | "extend-up"
@@ -48,7 +55,7 @@ export interface Action {
   title: string;
   /** As shown: "j", "k b", "Ctrl K", "Shift J"; empty when only the palette runs it. */
   keys: string;
-  group: "Move" | "Triage" | "Select" | "Go" | "App";
+  group: "Move" | "Triage" | "Answer" | "Select" | "Go" | "App";
 }
 
 /** The fixed actions; views are added from the sidebar's list at run time. */
@@ -79,7 +86,14 @@ export const ACTIONS: Action[] = [
   { id: "impact-must-have", title: "Impact: must-have", keys: "", group: "Triage" },
   { id: "impact-nice-to-have", title: "Impact: nice-to-have", keys: "", group: "Triage" },
   { id: "impact-clear", title: "Impact: clear", keys: "", group: "Triage" },
-  { id: "note", title: "Add internal note", keys: "n", group: "Triage" },
+  { id: "reply", title: "Reply", keys: "r", group: "Answer" },
+  { id: "reply-all", title: "Reply to all", keys: "Shift R", group: "Answer" },
+  { id: "note", title: "Internal note (never sent)", keys: "n", group: "Answer" },
+  { id: "template-pick", title: "Insert a template…", keys: "Ctrl Shift T", group: "Answer" },
+  { id: "send", title: "Send reply / save note", keys: "Ctrl Enter", group: "Answer" },
+  { id: "undo-send", title: "Undo send", keys: "z", group: "Answer" },
+  { id: "outbox", title: "Outbox", keys: "", group: "Answer" },
+  { id: "templates", title: "Manage templates", keys: "", group: "Answer" },
   { id: "select", title: "Select / unselect", keys: "x", group: "Select" },
   { id: "extend-down", title: "Extend selection down", keys: "Shift J", group: "Select" },
   { id: "extend-up", title: "Extend selection up", keys: "Shift K", group: "Select" },

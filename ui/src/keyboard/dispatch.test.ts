@@ -16,6 +16,28 @@ function run(keys: KeyInput[], targetsAt: (i: number) => string[] = () => ["t0"]
 }
 
 describe("keyboard dispatcher", () => {
+  it("answers with r, Shift R, n and undoes with z, but never while typing", () => {
+    expect(run([key("r"), key("R"), key("n"), key("z")]).map((r) => r[0])).toEqual(["reply", "reply-all", "note", "undo-send"]);
+    for (const k of ["r", "R", "n", "z", "t", "T"]) {
+      expect(run([key(k, 0, { typing: true })])[0]![0]).toBeNull();
+    }
+  });
+
+  it("sends on Ctrl/Cmd-Enter and picks a template on Ctrl/Cmd-Shift-T, typing or not", () => {
+    for (const typing of [false, true]) {
+      expect(run([key("Enter", 0, { ctrl: true, typing })])[0]![0]).toBe("send");
+      expect(run([key("Enter", 0, { meta: true, typing })])[0]![0]).toBe("send");
+      expect(run([key("T", 0, { ctrl: true, shift: true, typing })])[0]![0]).toBe("template-pick");
+      expect(run([key("t", 0, { meta: true, shift: true, typing })])[0]![0]).toBe("template-pick");
+    }
+    // Ctrl-T alone (no Shift), Shift-T alone, and Alt chords do nothing.
+    expect(run([key("t", 0, { ctrl: true })])[0]![0]).toBeNull();
+    expect(run([key("T")])[0]![0]).toBeNull();
+    expect(run([key("Enter", 0, { ctrl: true, alt: true })])[0]![0]).toBeNull();
+    // Plain Enter while typing is a new line, not "open".
+    expect(run([key("Enter", 0, { typing: true })])[0]![0]).toBeNull();
+  });
+
   it("maps single keys", () => {
     expect(run([key("j"), key("e"), key("x"), key("J"), key("K"), key("/"), key("?"), key("Enter")]).map((r) => r[0])).toEqual([
       "move-down",
@@ -28,7 +50,7 @@ describe("keyboard dispatcher", () => {
       "open",
     ]);
     expect(run([key("3")])[0]![0]).toBe("view-3");
-    expect(run([key("z")])[0]![0]).toBeNull();
+    expect(run([key("y")])[0]![0]).toBeNull();
   });
 
   it("moves up on k at once and sets the kind of the ticket current before it on k b", () => {

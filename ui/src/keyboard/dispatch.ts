@@ -2,9 +2,11 @@
  * Keys to actions, as a pure function of (state, key) so it is tested without a DOM.
  *
  * Rules:
- * - Escape and Ctrl/Cmd-K always act, even while typing; every other shortcut is ignored while
- *   focus is in a text field, a select or contenteditable (the caller says so in `typing`).
- * - Keys with Ctrl, Cmd or Alt are left to the browser (copy, paste …) except Ctrl/Cmd-K.
+ * - Escape and the chords Ctrl/Cmd-K (palette), Ctrl/Cmd-Enter (send) and Ctrl/Cmd-Shift-T
+ *   (template picker) always act, even while typing: they type no text. Every other shortcut is
+ *   ignored while focus is in a text field, a select or contenteditable (the caller says so in
+ *   `typing`), so `r`, `n` or `z` typed into a reply stay letters.
+ * - Other keys with Ctrl, Cmd or Alt are left to the browser (copy, paste …).
  * - `k` moves up at once and also arms a kind prefix for {@link KIND_PREFIX_MS}: `b`, `f`, `q`
  *   or `o` within that time sets the kind (bug, feature, question, other) on the tickets that
  *   were the target *before* the `k` (the caller passes the current targets with every key; the
@@ -63,6 +65,9 @@ const KEYS: Record<string, ActionId> = {
   a: "assign",
   t: "tag",
   n: "note",
+  r: "reply",
+  R: "reply-all",
+  z: "undo-send",
   x: "select",
   J: "extend-down",
   K: "extend-up",
@@ -76,6 +81,10 @@ export function dispatch(state: DispatchState, input: KeyInput, targets: string[
   const mod = input.ctrl || input.meta;
   const cleared: DispatchState = { prefix: null };
   if (mod && !input.alt && input.key.toLowerCase() === "k") return { action: "palette", targets: null, state: cleared };
+  if (mod && !input.alt && input.key === "Enter") return { action: "send", targets: null, state: cleared };
+  if (mod && !input.alt && input.shift && input.key.toLowerCase() === "t") {
+    return { action: "template-pick", targets: null, state: cleared };
+  }
   if (input.key === "Escape") return { action: "back", targets: null, state: cleared };
   if (input.typing) return none(state);
   if (input.key === "Enter" && input.onControl) return none({ prefix: null });

@@ -4,7 +4,7 @@ import { closeModal } from "../dialogs/state";
 import { Modal } from "../dialogs/Modal";
 import { ACTIONS } from "../keyboard/actions";
 
-const GROUPS = ["Move", "Triage", "Select", "Go", "App"] as const;
+const GROUPS = ["Move", "Triage", "Answer", "Select", "Go", "App"] as const;
 
 export function Shortcuts() {
   return (
@@ -36,7 +36,7 @@ export function Shortcuts() {
         ))}
       </div>
       <p class="hint">
-        Single keys never act while you type in a field; Esc and Ctrl K always do. In an open ticket the same keys act on
+        Single keys never act while you type in a field; Esc, Ctrl K, Ctrl Enter and Ctrl Shift T always do. In an open ticket the same keys act on
         it. <kbd>k</kbd> then <kbd>b</kbd> within a moment sets the kind of the ticket you were on before the <kbd>k</kbd>.
       </p>
       <div class="buttons">

@@ -67,6 +67,20 @@ export function Sidebar() {
         ))}
       </ul>
 
+      <ul class="views answer-views">
+        <li>
+          <button type="button" id="outbox-open" class="view" title="Replies waiting, failed or held" onClick={() => runAction("outbox")}>
+            <span class="name">Outbox</span>
+            <Count n={side?.outbox ?? 0} />
+          </button>
+        </li>
+        <li>
+          <button type="button" id="templates-open" class="view" title="The team's saved replies" onClick={() => runAction("templates")}>
+            <span class="name">Templates</span>
+          </button>
+        </li>
+      </ul>
+
       {side && side.prefs.saved_searches.length > 0 && (
         <section>
           <h3>Saved searches</h3>

@@ -8,6 +8,7 @@ import type { TicketPage } from "../api/bindings";
 import { applyChange } from "../app/edit";
 import { info, knownAssignees, now, sidebar } from "../app/state";
 import { openTicket } from "../app/ticket";
+import { openComposer } from "../compose/run";
 import type { Change } from "../edit/edit-input";
 import { historySentence } from "../text/history";
 import { personName } from "../text/people";
@@ -61,12 +62,9 @@ function Select(props: { id: string; label: string; value: string | null; option
   );
 }
 
+/** The team's internal notes; `n` writes one in the composer. */
 function Notes({ page }: { page: TicketPage }) {
-  const [text, setText] = useState("");
   const me = info.value?.me;
-  const save = async () => {
-    if (await applyChange({ field: "note", value: text })) setText("");
-  };
   return (
     <section class="panel-section notes">
       <h3>Internal notes</h3>
@@ -78,21 +76,8 @@ function Notes({ page }: { page: TicketPage }) {
           <div class="note-text">{n.text}</div>
         </div>
       ))}
-      <textarea
-        id="note-input"
-        rows={2}
-        placeholder="Add a note for the team (never sent) — Ctrl+Enter saves"
-        value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            void save();
-          }
-        }}
-      />
-      <button type="button" id="note-save" disabled={!text.trim()} onClick={() => void save()}>
-        Add note
+      <button type="button" id="note-open" class="link-button" onClick={() => void openComposer("note")}>
+        Add a note <kbd>n</kbd>
       </button>
     </section>
   );

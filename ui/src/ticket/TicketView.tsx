@@ -8,6 +8,8 @@ import type { TicketPage } from "../api/bindings";
 import { markTicketShown } from "../app/marks";
 import { ticket } from "../app/state";
 import { closeTicket } from "../app/ticket";
+import { Composer } from "../compose/Composer";
+import { OutgoingList } from "../compose/Outgoing";
 import { Message } from "./Message";
 import { SidePanel } from "./SidePanel";
 
@@ -52,6 +54,12 @@ function Conversation({ page }: { page: TicketPage }) {
           onBlocked={onBlocked}
         />
       ))}
+      {page.detail.outgoing.length > 0 && (
+        <section class="outgoing-section" aria-label="Outgoing">
+          <h3>Outgoing</h3>
+          <OutgoingList id="ticket-outgoing" items={page.detail.outgoing} />
+        </section>
+      )}
     </div>
   );
 }
@@ -62,7 +70,7 @@ export function TicketView() {
   const page = open?.page;
   const focus = open?.focus;
   useEffect(() => {
-    if (page && focus === "note") document.getElementById("note-input")?.focus();
+    if (page && focus === "note") document.getElementById("composer-input")?.focus();
   }, [page, focus]);
   if (!open) return null;
   if (!page) {
@@ -97,7 +105,10 @@ export function TicketView() {
         {t.accounts.length > 0 && <> · {t.accounts.join(", ")}</>}
       </p>
       <div class="ticket-body">
-        <Conversation key={t.id} page={page} />
+        <div class="ticket-main">
+          <Conversation key={t.id} page={page} />
+          <Composer page={page} />
+        </div>
         <SidePanel page={page} />
       </div>
     </section>
