@@ -516,17 +516,22 @@ fn a_refused_recipient_and_a_message_too_large_say_why() {
 fn undo_within_the_window_sends_nothing_and_puts_the_ticket_back() {
     let s = setup(&[marie("m11@client.test")]);
     let id = ticket_of(&s.w, "m11@client.test");
-    let body = body_file(&s.w, "Wait for it.");
-    let item = json(&s.w.ok(&["reply", &id, "--body-file", &body, "--json"]));
+    let item = json(&s.w.ok(&["reply", &id, "--template", "Bug acknowledged", "--json"]));
     assert_eq!(item["state"], "queued");
     let t = json(&s.w.ok(&["ticket", "show", &id, "--json"]));
     assert_eq!(t["ticket"]["status"], "pending");
+    assert_eq!(t["ticket"]["kind"], "bug");
     // Inside the undo window a flush leaves it alone.
     assert!(s.w.ok(&["outbox", "flush"]).contains("Nothing was due"));
     s.w.ok(&["outbox", "cancel", item["id"].as_str().unwrap()]);
     assert!(outbox(&s.w).is_empty());
     let t = json(&s.w.ok(&["ticket", "show", &id, "--json"]));
     assert_eq!(t["ticket"]["status"], "open", "{t}");
+    assert_eq!(
+        t["ticket"]["kind"],
+        Value::Null,
+        "the template's kind is undone too: {t}"
+    );
     std::thread::sleep(Duration::from_secs(1));
     settle(&s.smtp);
     assert!(texts(&s.d, MARIE, "INBOX").is_empty());

@@ -419,10 +419,11 @@ impl Engine {
         let status = effects.status.or_else(|| {
             (settings.reply_makes_pending && t.status == Shown::Open).then_some(Status::Pending)
         });
+        // A snoozed ticket is open underneath (its snooze is left alone here).
         let before = match t.status {
-            Shown::Open => Status::Open,
+            Shown::Open | Shown::Snoozed => Status::Open,
             Shown::Pending => Status::Pending,
-            Shown::Snoozed | Shown::Closed => Status::Closed,
+            Shown::Closed => Status::Closed,
         };
         let mut undo = Undo::default();
         let mut edit = Edit::default();
@@ -432,7 +433,8 @@ impl Engine {
         }
         if let Some(k) = effects.kind.filter(|k| Some(*k) != t.kind) {
             edit.kind = Some(Some(k));
-            undo.kind = Some(t.kind);
+            undo.kind_changed = true;
+            undo.kind = t.kind;
         }
         for tag in &effects.tags {
             if !t.tags.contains(tag) {
@@ -497,7 +499,7 @@ impl Engine {
         if let (Some(undo), Some(parent)) = (&item.undo, &item.parent) {
             let edit = Edit {
                 status: undo.status,
-                kind: undo.kind,
+                kind: undo.kind_changed.then_some(undo.kind),
                 tags_remove: undo.tags.clone(),
                 ..Edit::default()
             };

@@ -101,8 +101,11 @@ pub struct Item {
 pub struct Undo {
     /// The status before, when sending changed it.
     pub status: Option<Status>,
-    /// The kind before, when sending changed it.
-    pub kind: Option<Option<Kind>>,
+    /// Sending changed the kind; `kind` is the one before (which may be none). Two fields,
+    /// because JSON cannot tell "no change" from "was none" in a nested option.
+    #[serde(default)]
+    pub kind_changed: bool,
+    pub kind: Option<Kind>,
     /// Tags sending added.
     pub tags: Vec<String>,
 }

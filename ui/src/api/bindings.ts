@@ -313,9 +313,10 @@ export type Undo = {
  */
 status: Status | null, 
 /**
- * The kind before, when sending changed it.
+ * Sending changed the kind; `kind` is the one before (which may be none). Two fields,
+ * because JSON cannot tell "no change" from "was none" in a nested option.
  */
-kind: Kind | null | null, 
+kind_changed: boolean, kind: Kind | null, 
 /**
  * Tags sending added.
  */
