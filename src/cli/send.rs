@@ -213,15 +213,7 @@ pub fn reply(engine: &mut Engine, a: ReplyArgs) -> Result<ExitCode> {
                     filled.missing.join(", ")
                 );
             }
-            let t = &filled.template;
-            (
-                filled.body.clone(),
-                Effects {
-                    status: t.set_status,
-                    kind: t.set_kind,
-                    tags: t.tags.clone(),
-                },
-            )
+            (filled.body.clone(), Effects::from(&filled.template))
         }
         _ => bail!("give --body-file FILE or --template NAME"),
     };

@@ -36,6 +36,17 @@ pub struct Effects {
     pub tags: Vec<String>,
 }
 
+impl From<&crate::send::template::Template> for Effects {
+    /// What a saved reply does to the ticket it answers.
+    fn from(t: &crate::send::template::Template) -> Effects {
+        Effects {
+            status: t.set_status,
+            kind: t.set_kind,
+            tags: t.tags.clone(),
+        }
+    }
+}
+
 /// A ticket's message sent on to someone else.
 #[derive(Clone, Debug, Default)]
 pub struct ForwardInput {
