@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "take_pending_opens",
     "reply",
+    "forward",
+    "compose_new",
     "note",
     "outbox_list",
     "outbox_cancel",

@@ -1,13 +1,13 @@
-//! The commands that answer tickets: replies (through the outbox, with an undo window),
-//! internal notes, the outbox itself, and the team's templates. Thin adapters like those in
+//! The commands that answer tickets: replies, forwards and new conversations (through the
+//! outbox, with an undo window), internal notes, the outbox itself, and the team's templates. Thin adapters like those in
 //! `commands`; sending happens in `live`'s outbox loop, off the engine lock.
 
-use siphon::engine::{Effects, ReplyInput};
+use siphon::engine::{Effects, ForwardInput, NewInput, ReplyInput};
 use siphon::send::outbox::Item;
 use siphon::send::template::{Filled, Template};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::api::{Answer, ReplyRequest};
+use crate::api::{Answer, ForwardRequest, NewRequest, ReplyRequest};
 use crate::commands::with_engine;
 use crate::live;
 use crate::state::AppState;
@@ -37,6 +37,44 @@ pub async fn reply(state: State<'_, AppState>, request: ReplyRequest) -> Answer<
             attachments: Vec::new(),
             no_undo: false,
             effects,
+        })
+    })
+    .await
+}
+
+/// Queues a forward of one of a ticket's messages (its last by default), attached whole; it
+/// leaves after the undo window like a reply.
+#[tauri::command]
+pub async fn forward(state: State<'_, AppState>, request: ForwardRequest) -> Answer<Item> {
+    state.log_call(&format!("forward {} {}", request.ticket, request.to.len()));
+    let ws = state.workspace()?;
+    with_engine(&ws, move |e| {
+        e.forward(ForwardInput {
+            ticket: request.ticket,
+            message_id: request.message_id,
+            to: request.to,
+            body: request.body,
+            no_undo: false,
+        })
+    })
+    .await
+}
+
+/// Queues the first message of a new conversation; once its Sent copy syncs back it is a
+/// ticket like any other.
+#[tauri::command]
+pub async fn compose_new(state: State<'_, AppState>, request: NewRequest) -> Answer<Item> {
+    state.log_call(&format!("compose_new {}", request.account));
+    let ws = state.workspace()?;
+    with_engine(&ws, move |e| {
+        e.compose_new(NewInput {
+            account: request.account,
+            to: request.to,
+            cc: request.cc,
+            subject: request.subject,
+            body: request.body,
+            attachments: Vec::new(),
+            no_undo: false,
         })
     })
     .await

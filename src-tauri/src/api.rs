@@ -160,6 +160,32 @@ pub struct ReplyRequest {
     pub template: Option<String>,
 }
 
+/// A forward as the composer sends it: one of the ticket's messages, attached whole.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+pub struct ForwardRequest {
+    pub ticket: String,
+    /// The message forwarded; `None` forwards the ticket's last message.
+    #[serde(default)]
+    pub message_id: Option<String>,
+    /// Addresses, one each: the UI splits what was typed.
+    pub to: Vec<String>,
+    /// A few words above the forwarded message; may be empty.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// The first message of a new conversation, from one of the accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+pub struct NewRequest {
+    /// The account's name (its main address is the sender).
+    pub account: String,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
 /// Outgoing messages changed state (sent, failed, held …) in the background.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct OutboxChanged {

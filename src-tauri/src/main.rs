@@ -153,6 +153,8 @@ fn commands_only<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri:
             commands::open_link,
             commands::take_pending_opens,
             answer::reply,
+            answer::forward,
+            answer::compose_new,
             answer::note,
             answer::outbox_list,
             answer::outbox_cancel,

@@ -80,6 +80,8 @@ fn bindings() -> String {
         Template,
         Filled,
         ReplyRequest,
+        ForwardRequest,
+        NewRequest,
         OutboxChanged,
     );
     out.push_str(&format!(
@@ -387,4 +389,147 @@ fn answer_commands_fill_templates_add_notes_and_refuse_what_cannot_be_sent() {
     assert_eq!(outbox, json!([]));
     let side = call(&webview, "sidebar", json!({})).unwrap();
     assert_eq!(side["outbox"], 0);
+}
+
+#[test]
+fn forwards_and_new_conversations_queue_like_replies_and_refuse_what_cannot_be_sent() {
+    use siphon::account::{Config, Security, SmtpSettings};
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_app(dir.path());
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    call(
+        &webview,
+        "me_set",
+        json!({ "name": "Maya Chen", "email": "maya@acme.example" }),
+    )
+    .unwrap();
+    let list = call(
+        &webview,
+        "list_open",
+        json!({ "source": { "by": "view", "view": "open" } }),
+    )
+    .unwrap();
+    let rows = call(
+        &webview,
+        "list_rows",
+        json!({ "list": list["list"], "start": 0, "count": 1 }),
+    )
+    .unwrap();
+    let id = rows[0]["id"].as_str().unwrap().to_owned();
+    let page = call(&webview, "ticket_open", json!({ "id": id })).unwrap();
+    let first = page["detail"]["messages"][0]["message_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let side = call(&webview, "sidebar", json!({})).unwrap();
+    let account = side["accounts"][0]["name"].as_str().unwrap().to_owned();
+
+    // The engine's refusals reach the UI as { kind, message }: nobody to send to, and (the
+    // demo as imported) no SMTP server to send through.
+    let err = call(
+        &webview,
+        "forward",
+        json!({ "request": { "ticket": id, "message_id": null, "to": [], "body": "" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("whom"), "{err}");
+    let err = call(
+        &webview,
+        "forward",
+        json!({ "request": { "ticket": id, "message_id": null, "to": ["jo@client.example"], "body": "" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("SMTP"), "{err}");
+
+    // Give the demo account a server. Nothing leaves: the window is long and all is cancelled.
+    let path = dir.path().join("demo").join("config.toml");
+    let mut config = Config::load(&path).unwrap();
+    config.send.undo_seconds = 600;
+    config.get_mut(&account).unwrap().smtp = Some(SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: 9,
+        security: Security::Plain,
+        user: None,
+        password_cmd: None,
+        own_password: false,
+        saves_sent: Some(true),
+    });
+    config.save(&path).unwrap();
+
+    let forwarded = call(
+        &webview,
+        "forward",
+        json!({ "request": { "ticket": id, "message_id": null, "to": ["jo@client.example"], "body": "FYI, see below." } }),
+    )
+    .unwrap();
+    assert_eq!(forwarded["purpose"], "forward", "{forwarded}");
+    assert_eq!(forwarded["state"], "queued", "{forwarded}");
+    assert_eq!(forwarded["ticket"], id.as_str(), "{forwarded}");
+    assert_eq!(forwarded["to"], json!(["jo@client.example"]), "{forwarded}");
+    assert!(
+        forwarded["subject"].as_str().unwrap().starts_with("Fwd:"),
+        "{forwarded}"
+    );
+    // One message in particular, without a note.
+    let earlier = call(
+        &webview,
+        "forward",
+        json!({ "request": { "ticket": id, "message_id": first, "to": ["jo@client.example"], "body": "" } }),
+    )
+    .unwrap();
+    assert_eq!(earlier["parent"], first.as_str(), "{earlier}");
+
+    let fresh = call(
+        &webview,
+        "compose_new",
+        json!({ "request": { "account": account, "to": ["sam@client.example"], "cc": ["lee@client.example"], "subject": "Your renewal", "body": "Hi Sam,\nyour plan renews next week." } }),
+    )
+    .unwrap();
+    assert_eq!(fresh["purpose"], "new", "{fresh}");
+    assert_eq!(fresh["ticket"], Value::Null, "{fresh}");
+    assert_eq!(fresh["subject"], "Your renewal", "{fresh}");
+    assert_eq!(
+        fresh["to"],
+        json!(["sam@client.example", "lee@client.example"]),
+        "{fresh}"
+    );
+    for (request, kind, says) in [
+        (
+            json!({ "account": account, "to": ["not an address"], "cc": [], "subject": "Hi", "body": "Hello" }),
+            "usage",
+            "not an email address",
+        ),
+        (
+            json!({ "account": account, "to": ["sam@client.example"], "cc": [], "subject": " ", "body": "Hello" }),
+            "usage",
+            "subject",
+        ),
+        (
+            json!({ "account": account, "to": ["sam@client.example"], "cc": [], "subject": "Hi", "body": "" }),
+            "usage",
+            "empty",
+        ),
+        (
+            json!({ "account": "nosuchaccount", "to": ["sam@client.example"], "cc": [], "subject": "Hi", "body": "Hello" }),
+            "config",
+            "nosuchaccount",
+        ),
+    ] {
+        let err = call(&webview, "compose_new", json!({ "request": request })).unwrap_err();
+        assert_eq!(err["kind"], kind, "{err}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+    }
+
+    // All three wait in the outbox; undo (cancel) takes each back before it leaves.
+    let outbox = call(&webview, "outbox_list", json!({})).unwrap();
+    assert_eq!(outbox.as_array().unwrap().len(), 3, "{outbox}");
+    for item in [&forwarded, &earlier, &fresh] {
+        call(&webview, "outbox_cancel", json!({ "id": item["id"] })).unwrap();
+    }
+    let outbox = call(&webview, "outbox_list", json!({})).unwrap();
+    assert_eq!(outbox, json!([]));
 }

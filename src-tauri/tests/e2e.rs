@@ -2,7 +2,8 @@
 //! real dovecot on loopback, used as a person would: add the account through the first-run
 //! form, see tickets arrive, work them from the keyboard, search, and watch new mail appear
 //! while the window is open. Answering: a reply from a template, undone, then sent through a
-//! real postfix into the customer's mailbox. Then hostile mail: opening it must make no request to a listener
+//! real postfix into the customer's mailbox; a forward to a colleague's mailbox; a new
+//! conversation written in its dialog, closed, taken up again and sent. Then hostile mail: opening it must make no request to a listener
 //! its payloads aim at, and call no command, unless images were allowed for that sender.
 //!
 //! Screenshots of each step go to `target/e2e-screenshots/`, or `$SIPHON_SCREENSHOTS`
@@ -116,8 +117,21 @@ impl App {
     }
 
     /// Opens the ticket whose row mentions `text`, with a click as a person would; scrolls
-    /// the list down until the row is rendered (only the visible rows are).
+    /// the list down until the row is rendered (only the visible rows are). A row whose page
+    /// is still on its way is empty for a moment: the search is tried again until `WAIT`.
     fn open_row(&self, text: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        while !self.try_open_row(text) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no row mentions {text:?}: {:?}",
+                self.row_subjects()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn try_open_row(&self, text: &str) -> bool {
         let found = self.session.execute_async(
             "const [text, done] = arguments; const list = document.querySelector('#ticket-list'); list.scrollTop = 0; \
              const step = () => { const row = [...list.querySelectorAll('.row')].find(r => r.textContent.includes(text)); \
@@ -127,12 +141,7 @@ impl App {
              setTimeout(step, 50);",
             &[serde_json::json!(text)],
         );
-        assert_eq!(
-            found.ok(),
-            Some(serde_json::json!(true)),
-            "no row mentions {text:?}: {:?}",
-            self.row_subjects()
-        );
+        found.ok() == Some(serde_json::json!(true))
     }
 
     /// Waits until the element `css` holds text (its DOM text, seen or not) that `ok` accepts;
@@ -571,7 +580,8 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
 fn a_person_replies_with_a_template_undoes_it_then_sends_it_to_the_customer() {
     const SUPPORT: &str = "support@acme.test";
     const MARIE: &str = "marie@client.test";
-    let users = [SUPPORT, MARIE]
+    const JO: &str = "jo@client.test";
+    let users = [SUPPORT, MARIE, JO]
         .iter()
         .map(|u| (u.to_string(), format!("pw-{u}")))
         .collect();
@@ -716,4 +726,141 @@ fn a_person_replies_with_a_template_undoes_it_then_sends_it_to_the_customer() {
         .unwrap();
     shot(s, "18-outbox.png");
     s.keys(key::ESCAPE).unwrap();
+
+    forward_to_a_colleague(&app, &d, &smtp, JO);
+    start_a_new_conversation(&app, &d, &smtp, MARIE);
+}
+
+/// The id of the focused element.
+fn focused(s: &Session) -> Option<String> {
+    s.execute(
+        "return document.activeElement && document.activeElement.id",
+        &[],
+    )
+    .ok()
+    .and_then(|v| v.as_str().map(String::from))
+}
+
+/// Waits until the element `id` has the focus; on a time-out, says which has it.
+fn wait_focus(app: &App, id: &str) {
+    let s = &app.session;
+    if let Err(e) = s.wait_until(WAIT, |s| focused(s).as_deref() == Some(id)) {
+        panic!(
+            "#{id} never took the focus: {e:#}\n--- focus on: {:?}\n--- commands called:\n{}",
+            focused(s),
+            app.calls()
+        );
+    }
+}
+
+/// The Message-ID of the message just sent to `to`, from its undo bar (while it can be undone).
+fn undo_bar_message_id(app: &App, to: &str) -> String {
+    app.wait_text("#undo-bar", |t| t.contains(to));
+    app.session
+        .execute(
+            "const e = document.getElementById('undo-bar'); return e && e.dataset.messageId;",
+            &[],
+        )
+        .unwrap()
+        .as_str()
+        .expect("the undo bar names its message")
+        .to_owned()
+}
+
+/// f on the open ticket: the composer in forward mode starts in To; nobody in it is refused in
+/// the composer itself; the forward leaves after the undo window with the message attached.
+fn forward_to_a_colleague(app: &App, d: &Dovecot, smtp: &Smtp, jo: &str) {
+    let s = &app.session;
+    s.execute("document.getElementById('ticket-view').focus()", &[])
+        .unwrap();
+    s.keys("f").unwrap();
+    s.wait_for("#composer[data-mode=forward] #composer-to", WAIT)
+        .unwrap();
+    wait_focus(app, "composer-to");
+    // Letters typed into To stay letters (no shortcut fires), and a send without anyone in To
+    // is refused where the person looks.
+    s.key_chord(&[key::CONTROL, key::ENTER]).unwrap();
+    app.wait_text("#composer-error", |t| t.contains("Who is it to?"));
+    s.keys(jo).unwrap();
+    s.wait_until(WAIT, |s| !s.exists("#composer-error").unwrap_or(true))
+        .unwrap();
+    s.find("#composer-input").unwrap().click().unwrap();
+    s.keys("Jo, could you look at this export error?").unwrap();
+    let to = s.find("#composer-to").unwrap().property("value").unwrap();
+    assert_eq!(to, serde_json::json!(jo));
+    shot(s, "19-forward.png");
+    s.key_chord(&[key::CONTROL, key::ENTER]).unwrap();
+    let message_id = undo_bar_message_id(app, jo);
+    let uid = smtp
+        .wait_delivered(d, jo, "INBOX", &message_id, WAIT)
+        .unwrap();
+    let text = d
+        .doveadm(&[
+            "fetch",
+            "-u",
+            jo,
+            "text",
+            "mailbox",
+            "INBOX",
+            "uid",
+            &uid.to_string(),
+        ])
+        .unwrap();
+    assert!(
+        text.contains("Subject: Fwd: Export to Excel fails"),
+        "{text}"
+    );
+    assert!(text.contains("message/rfc822"), "{text}");
+    assert!(text.contains("export-fails@client.test"), "{text}");
+    assert!(
+        text.contains("could you look at this export error?"),
+        "{text}"
+    );
+    assert!(app.calls().contains("forward "), "{}", app.calls());
+}
+
+/// c: the new-conversation dialog. Escape keeps the draft; c again takes it up; Ctrl-Enter
+/// sends it from the account's address.
+fn start_a_new_conversation(app: &App, d: &Dovecot, smtp: &Smtp, to: &str) {
+    let s = &app.session;
+    s.execute("document.getElementById('ticket-view').focus()", &[])
+        .unwrap();
+    s.keys("c").unwrap();
+    s.wait_for("#new-conversation #new-from", WAIT).unwrap();
+    wait_focus(app, "new-to");
+    s.keys(to).unwrap();
+    s.find("#new-subject").unwrap().click().unwrap();
+    s.keys("Your export fix is in 4.2.1").unwrap();
+    s.find("#new-body").unwrap().click().unwrap();
+    s.keys("Hello Marie,").unwrap();
+    s.keys(key::ENTER).unwrap();
+    s.keys("the fix for the export is out in 4.2.1.").unwrap();
+    // Enter in a field is a new line or nothing; only Ctrl-Enter sends.
+    s.find("#new-subject").unwrap().click().unwrap();
+    s.keys(key::ENTER).unwrap();
+    assert!(s.exists("#new-conversation").unwrap());
+    // Escape closes the dialog and keeps what was written.
+    s.keys(key::ESCAPE).unwrap();
+    s.wait_until(WAIT, |s| !s.exists("#new-conversation").unwrap_or(true))
+        .unwrap();
+    s.execute("document.getElementById('ticket-view').focus()", &[])
+        .unwrap();
+    s.keys("c").unwrap();
+    s.wait_for("#new-conversation #new-to", WAIT).unwrap();
+    let kept = s.find("#new-subject").unwrap().property("value").unwrap();
+    assert_eq!(kept, serde_json::json!("Your export fix is in 4.2.1"));
+    let from = s.find("#new-from").unwrap().property("value").unwrap();
+    assert_eq!(from, serde_json::json!("support"));
+    shot(s, "20-new-conversation.png");
+    s.key_chord(&[key::CONTROL, key::ENTER]).unwrap();
+    s.wait_until(WAIT, |s| !s.exists("#new-conversation").unwrap_or(true))
+        .unwrap();
+    let message_id = undo_bar_message_id(app, to);
+    smtp.wait_delivered(d, to, "INBOX", &message_id, WAIT)
+        .unwrap();
+    assert!(
+        app.calls().contains("compose_new support"),
+        "{}",
+        app.calls()
+    );
 }

@@ -365,6 +365,26 @@ all: boolean,
  */
 template: string | null, };
 
+export type ForwardRequest = { ticket: string, 
+/**
+ * The message forwarded; `None` forwards the ticket's last message.
+ */
+message_id: string | null, 
+/**
+ * Addresses, one each: the UI splits what was typed.
+ */
+to: Array<string>, 
+/**
+ * A few words above the forwarded message; may be empty.
+ */
+body: string, };
+
+export type NewRequest = { 
+/**
+ * The account's name (its main address is the sender).
+ */
+account: string, to: Array<string>, cc: Array<string>, subject: string, body: string, };
+
 export type OutboxChanged = { 
 /**
  * The records as they are now.

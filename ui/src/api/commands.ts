@@ -10,10 +10,12 @@ import type {
   AppInfo,
   EditInput,
   Filled,
+  ForwardRequest,
   Item,
   ListInfo,
   ListSource,
   MessageBody,
+  NewRequest,
   Prefs,
   ReplyRequest,
   Row,
@@ -55,6 +57,8 @@ export const defaultSavePath = (name: string) => call<string>("default_save_path
 export const openLink = (url: string) => call<null>("open_link", { url });
 export const takePendingOpens = () => call<string[]>("take_pending_opens");
 export const reply = (request: ReplyRequest) => call<Item>("reply", { request });
+export const forward = (request: ForwardRequest) => call<Item>("forward", { request });
+export const composeNew = (request: NewRequest) => call<Item>("compose_new", { request });
 export const note = (ticket: string, text: string) => call<null>("note", { ticket, text });
 export const outboxList = () => call<Item[]>("outbox_list");
 export const outboxCancel = (id: string) => call<Item>("outbox_cancel", { id });

@@ -19,6 +19,7 @@ import { currentRow, info, knownAssignees, selected, sidebar, source, ticket } f
 import { closeTicket, openTicket } from "./ticket";
 import { closeComposer, openComposer, openOutbox, openTemplates, pickTemplate, sendDraft, undoSend } from "../compose/run";
 import { composer } from "../compose/state";
+import { openNewConversation } from "../compose/conversation";
 
 const CHANGES: Partial<Record<ActionId, Change>> = {
   close: { field: "status", value: "closed" },
@@ -146,6 +147,10 @@ export function runAction(id: ActionId, targets?: string[] | null): void {
       return void openComposer("reply");
     case "reply-all":
       return void openComposer("reply-all");
+    case "forward":
+      return void openComposer("forward");
+    case "compose-new":
+      return openNewConversation();
     case "send":
       return void sendDraft();
     case "template-pick":

@@ -13,12 +13,12 @@ export function OutboxView() {
   return (
     <Modal id="outbox" label="Outbox" onClose={closeModal} wide>
       <h2>Outbox</h2>
-      <p class="hint">Replies waiting for their undo window, being sent, failed or held, and those sent until their copy comes back from the server.</p>
+      <p class="hint">Replies, forwards and new conversations waiting for their undo window, being sent, failed or held, and those sent until their copy comes back from the server.</p>
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : sorted.length === 0 ? (
         <p class="muted" id="outbox-empty">
-          Nothing waiting: every reply has left.
+          Nothing waiting: everything has left.
         </p>
       ) : (
         <OutgoingList id="outbox-list" items={sorted} showSubject />

@@ -20,7 +20,7 @@ function useTicking(on: boolean): number {
 
 export function OutgoingItem({ item, nowMs, showSubject }: { item: Item; nowMs: number; showSubject?: boolean }) {
   return (
-    <li class={`outgoing-item ${item.state}`} data-id={item.id} data-state={item.state} data-message-id={item.message_id}>
+    <li class={`outgoing-item ${item.state}`} data-id={item.id} data-state={item.state} data-purpose={item.purpose} data-message-id={item.message_id}>
       <div class="outgoing-line">
         <span class={`badge out-state ${item.state}`}>{stateLabel(item, nowMs)}</span>
         <span class="outgoing-to">

@@ -22,7 +22,7 @@ export function UndoBar() {
   if (!p) return null;
   const open = secondsLeft(p.item.due, nowMs) > 0;
   return (
-    <div id="undo-bar" role="status" data-state={open ? "waiting" : "sending"}>
+    <div id="undo-bar" role="status" data-state={open ? "waiting" : "sending"} data-message-id={p.item.message_id}>
       <span id="undo-text">{undoText(p.item.due, nowMs)}</span>
       <span class="muted"> to {p.item.to.join(", ")}</span>
       {open && (

@@ -1,27 +1,46 @@
-/** Answering: opening the composer, templates, sending, undo, retry and cancel. */
+/** Answering: opening the composer (reply, forward, note), templates, sending, undo, retry and cancel. */
 
 import * as api from "../api/commands";
 import type { Item } from "../api/bindings";
 import { loadSidebar, refreshList } from "../app/inbox";
 import { currentRow, ticket } from "../app/state";
 import { openTicket, reloadTicket } from "../app/ticket";
+import { toCommandError } from "../api/error";
 import { showError, showInfo } from "../app/toast";
 import { closeModal, modal, openModal } from "../dialogs/state";
+import { forwardProblem, parseAddresses } from "./addresses";
 import { insertAt, sendable, unfilled } from "./placeholders";
-import { composer, drafts, outboxItems, pendingSend, templates, type Draft, type Mode } from "./state";
+import { composer, composerError, drafts, newDraft, outboxItems, pendingSend, templates, type Draft, type Mode } from "./state";
+
+/** A forward with no one to go to yet starts in its To field; everything else in the text. */
+export function startsInTo(d: Draft): boolean {
+  return d.mode === "forward" && !d.to.trim();
+}
 
 function focusComposer(): void {
   requestAnimationFrame(() => {
+    // A dialog that opened meanwhile (the template picker on a quick Ctrl-Shift-T) keeps it.
+    if (modal.value) return;
+    const d = composer.value;
+    if (d && startsInTo(d)) {
+      document.getElementById("composer-to")?.focus();
+      return;
+    }
     const input = document.getElementById("composer-input") as HTMLTextAreaElement | null;
     if (!input) return;
     input.focus();
-    const at = composer.value?.caret ?? input.value.length;
+    const at = d?.caret ?? input.value.length;
     input.setSelectionRange(at, at);
   });
 }
 
-/** Opens the composer on the open ticket (else opens the current row's ticket first). */
-export async function openComposer(mode: Mode): Promise<void> {
+/** A kept draft comes back in a mode of its own sort: a note stays a note, a forward a forward,
+ * and a reply becomes the reply mode asked for. */
+const sort = (m: Mode) => (m === "reply-all" ? "reply" : m);
+
+/** Opens the composer on the open ticket (else opens the current row's ticket first). A forward
+ * carries `message` (default: the ticket's last message). */
+export async function openComposer(mode: Mode, message: string | null = null): Promise<void> {
   let id = ticket.value?.id;
   if (!id) {
     const row = currentRow.value;
@@ -32,14 +51,17 @@ export async function openComposer(mode: Mode): Promise<void> {
     id = row.id;
     await openTicket(id);
   }
+  composerError.value = null;
   const open = composer.value;
   if (open && open.ticket === id) {
-    composer.value = { ...open, mode };
+    composer.value = { ...open, mode, message: message ?? open.message };
   } else {
     if (open) drafts.set(open.ticket, open);
     const kept = drafts.get(id);
-    // A kept note stays a note; a kept reply becomes the reply mode asked for.
-    composer.value = kept && (kept.mode === "note") === (mode === "note") ? { ...kept, mode } : { ticket: id, mode, text: "", template: null, caret: null };
+    composer.value =
+      kept && sort(kept.mode) === sort(mode)
+        ? { ...kept, mode, message: message ?? kept.message }
+        : { ticket: id, mode, text: "", to: "", message, template: null, caret: null };
   }
   focusComposer();
 }
@@ -48,15 +70,26 @@ export async function openComposer(mode: Mode): Promise<void> {
 export function closeComposer(): void {
   const open = composer.value;
   if (!open) return;
-  if (open.text.trim()) drafts.set(open.ticket, open);
+  if (open.text.trim() || open.to.trim()) drafts.set(open.ticket, open);
   else drafts.delete(open.ticket);
   composer.value = null;
+  composerError.value = null;
   document.getElementById("ticket-view")?.focus({ preventScroll: true });
 }
 
 export function editDraft(text: string, caret: number | null): void {
   const open = composer.value;
-  if (open) composer.value = { ...open, text, caret };
+  if (open && (open.text !== text || open.caret !== caret)) {
+    composer.value = { ...open, text, caret };
+    if (open.text !== text) composerError.value = null;
+  }
+}
+
+/** A forward's To field as typed. */
+export function editTo(to: string): void {
+  const open = composer.value;
+  if (open) composer.value = { ...open, to };
+  composerError.value = null;
 }
 
 export async function loadTemplates(): Promise<void> {
@@ -69,8 +102,8 @@ export async function loadTemplates(): Promise<void> {
 
 /** Ctrl/Cmd-Shift-T: the template picker (a reply composer opens first when none is). */
 export async function pickTemplate(): Promise<void> {
-  // Templates are replies: a note composer turns into one.
-  if (!composer.value || composer.value.mode === "note") await openComposer("reply");
+  // Templates are replies: a note (or forward) composer turns into one.
+  if (!composer.value || composer.value.mode === "note" || composer.value.mode === "forward") await openComposer("reply");
   if (!composer.value) return;
   openModal({ type: "template-pick" });
   void loadTemplates();
@@ -94,37 +127,48 @@ export async function insertTemplate(name: string): Promise<void> {
   focusComposer();
 }
 
-/** Ctrl/Cmd-Enter: sends the reply (after the undo window) or saves the note. */
+/** Why the draft cannot go as it is, or null. */
+function draftProblem(d: Draft): string | null {
+  if (d.mode === "forward") return forwardProblem(d.to, d.text);
+  if (sendable(d.text)) return null;
+  const left = unfilled(d.text);
+  return left.length > 0 ? `Fill in ${left.map((n) => `{{${n}}}`).join(", ")} before sending.` : "Write something first.";
+}
+
+/** Ctrl/Cmd-Enter: sends the reply or forward (after the undo window) or saves the note.
+ * What stops it, here or in the engine, shows in the composer. */
 export async function sendDraft(): Promise<void> {
   const d = composer.value;
   if (!d) return;
-  if (!sendable(d.text)) {
-    const left = unfilled(d.text);
-    showError({
-      kind: "usage",
-      message: left.length > 0 ? `Fill in ${left.map((n) => `{{${n}}}`).join(", ")} before sending.` : "Write something first.",
-    });
+  const problem = draftProblem(d);
+  if (problem) {
+    composerError.value = problem;
     return;
   }
   try {
     if (d.mode === "note") {
       await api.note(d.ticket, d.text);
       showInfo("Note added");
+    } else if (d.mode === "forward") {
+      const item = await api.forward({ ticket: d.ticket, message_id: d.message, to: parseAddresses(d.to), body: d.text });
+      pendingSend.value = { item, draft: d };
     } else {
       const item = await api.reply({ ticket: d.ticket, body: d.text, all: d.mode === "reply-all", template: d.template });
       pendingSend.value = { item, draft: d };
     }
   } catch (error) {
-    showError(error);
+    composerError.value = toCommandError(error).message;
     return;
   }
+  composerError.value = null;
   drafts.delete(d.ticket);
   if (composer.value?.ticket === d.ticket) composer.value = null;
   document.getElementById("ticket-view")?.focus({ preventScroll: true });
   await afterOutboxChange(d.ticket);
 }
 
-/** z or the Undo button: cancels the reply and brings its draft back into the composer. */
+/** z or the Undo button: cancels the message and brings its draft back, into the composer or
+ * the new-conversation dialog. */
 export async function undoSend(): Promise<void> {
   const p = pendingSend.value;
   if (!p) return;
@@ -135,6 +179,13 @@ export async function undoSend(): Promise<void> {
     return;
   }
   pendingSend.value = null;
+  if ("fresh" in p) {
+    newDraft.value = p.fresh;
+    openModal({ type: "compose-new" });
+    showInfo("Not sent: the message is back");
+    await afterOutboxChange(null);
+    return;
+  }
   drafts.set(p.draft.ticket, p.draft);
   if (ticket.value?.id === p.draft.ticket) {
     composer.value = { ...p.draft, caret: null };

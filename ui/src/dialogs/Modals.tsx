@@ -10,6 +10,7 @@ import { closeModal, modal } from "./state";
 import { Modal } from "./Modal";
 import { Prompt } from "./Prompt";
 import { Settings } from "./Settings";
+import { NewConversation } from "../compose/NewConversation";
 import { OutboxView } from "../compose/OutboxView";
 import { TemplateManager } from "../compose/TemplateManager";
 import { TemplatePicker } from "../compose/TemplatePicker";
@@ -57,6 +58,8 @@ export function Modals() {
       return <OutboxView />;
     case "templates":
       return <TemplateManager />;
+    case "compose-new":
+      return <NewConversation />;
     case "prompt":
       return <Prompt key={m.id} spec={m} />;
     case "link":

@@ -20,6 +20,7 @@ export type Modal =
   | { type: "template-pick" }
   | { type: "outbox" }
   | { type: "templates" }
+  | { type: "compose-new" }
   | ({ type: "prompt" } & PromptSpec)
   | { type: "link"; url: string }
   | { type: "save"; messageId: string; index: number; name: string; path: string }

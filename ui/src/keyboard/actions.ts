@@ -33,6 +33,8 @@ export type ActionId =
   | "note"
   | "reply"
   | "reply-all"
+  | "forward"
+  | "compose-new"
   | "send"
   | "template-pick"
   | "undo-send"
@@ -88,9 +90,11 @@ export const ACTIONS: Action[] = [
   { id: "impact-clear", title: "Impact: clear", keys: "", group: "Triage" },
   { id: "reply", title: "Reply", keys: "r", group: "Answer" },
   { id: "reply-all", title: "Reply to all", keys: "Shift R", group: "Answer" },
+  { id: "forward", title: "Forward…", keys: "f", group: "Answer" },
   { id: "note", title: "Internal note (never sent)", keys: "n", group: "Answer" },
+  { id: "compose-new", title: "New conversation…", keys: "c", group: "Answer" },
   { id: "template-pick", title: "Insert a template…", keys: "Ctrl Shift T", group: "Answer" },
-  { id: "send", title: "Send reply / save note", keys: "Ctrl Enter", group: "Answer" },
+  { id: "send", title: "Send (reply, forward, new) / save note", keys: "Ctrl Enter", group: "Answer" },
   { id: "undo-send", title: "Undo send", keys: "z", group: "Answer" },
   { id: "outbox", title: "Outbox", keys: "", group: "Answer" },
   { id: "templates", title: "Manage templates", keys: "", group: "Answer" },

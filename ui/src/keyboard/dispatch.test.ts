@@ -23,6 +23,16 @@ describe("keyboard dispatcher", () => {
     }
   });
 
+  it("forwards with f and starts a new conversation with c, but never while typing", () => {
+    expect(run([key("f"), key("c")]).map((r) => r[0])).toEqual(["forward", "compose-new"]);
+    for (const k of ["f", "c"]) {
+      expect(run([key(k, 0, { typing: true })])[0]![0]).toBeNull();
+    }
+    // Within the k prefix, f is still the kind "feature", not a forward.
+    expect(run([key("k", 0), key("f", 100)]).map((r) => r[0])).toEqual(["move-up", "kind-feature"]);
+    expect(run([key("k", 0), key("f", KIND_PREFIX_MS + 1)]).map((r) => r[0])).toEqual(["move-up", "forward"]);
+  });
+
   it("sends on Ctrl/Cmd-Enter and picks a template on Ctrl/Cmd-Shift-T, typing or not", () => {
     for (const typing of [false, true]) {
       expect(run([key("Enter", 0, { ctrl: true, typing })])[0]![0]).toBe("send");

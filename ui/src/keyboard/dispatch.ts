@@ -5,7 +5,7 @@
  * - Escape and the chords Ctrl/Cmd-K (palette), Ctrl/Cmd-Enter (send) and Ctrl/Cmd-Shift-T
  *   (template picker) always act, even while typing: they type no text. Every other shortcut is
  *   ignored while focus is in a text field, a select or contenteditable (the caller says so in
- *   `typing`), so `r`, `n` or `z` typed into a reply stay letters.
+ *   `typing`), so `r`, `n`, `f`, `c` or `z` typed into a reply stay letters.
  * - Other keys with Ctrl, Cmd or Alt are left to the browser (copy, paste …).
  * - `k` moves up at once and also arms a kind prefix for {@link KIND_PREFIX_MS}: `b`, `f`, `q`
  *   or `o` within that time sets the kind (bug, feature, question, other) on the tickets that
@@ -67,6 +67,8 @@ const KEYS: Record<string, ActionId> = {
   n: "note",
   r: "reply",
   R: "reply-all",
+  f: "forward",
+  c: "compose-new",
   z: "undo-send",
   x: "select",
   J: "extend-down",

@@ -36,7 +36,8 @@ export function Shortcuts() {
         ))}
       </div>
       <p class="hint">
-        Single keys never act while you type in a field; Esc, Ctrl K, Ctrl Enter and Ctrl Shift T always do. In an open ticket the same keys act on
+        Single keys never act while you type in a field; Esc, Ctrl K, Ctrl Enter and Ctrl Shift T always do. <kbd>f</kbd> forwards the
+        ticket’s last message (each message also has its own Forward button). In an open ticket the same keys act on
         it. <kbd>k</kbd> then <kbd>b</kbd> within a moment sets the kind of the ticket you were on before the <kbd>k</kbd>.
       </p>
       <div class="buttons">

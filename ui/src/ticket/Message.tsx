@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/commands";
 import type { AttachmentInfo, MessageBody, MessageLine } from "../api/bindings";
 import { showError } from "../app/toast";
+import { openComposer } from "../compose/run";
 import { openAttachment, startSave } from "../dialogs/Attachments";
 import { fullDate } from "../text/time";
 import { makeFrame, wireFrame } from "./frame";
@@ -116,6 +117,9 @@ export function Message({ line, initial, imageIds, onShown, onBlocked }: Props) 
         <time dateTime={line.date} title={line.date}>
           {fullDate(line.date)}
         </time>
+        <button type="button" class="message-forward link-button" title="Forward this message (f forwards the last one)" onClick={() => void openComposer("forward", id)}>
+          Forward
+        </button>
       </header>
       {blocked && (
         <div class="images-bar" id={imageIds ? "images-bar" : undefined} role="note">
