@@ -10,7 +10,9 @@
 //!
 //! `cargo bench --bench report -- [--messages N] [--runs K] [--keep]`
 
+#[allow(dead_code, reason = "the report bench measures no data dir")]
 mod common;
+#[allow(dead_code, reason = "every target here is a time")]
 #[path = "common/targets.rs"]
 mod targets;
 
