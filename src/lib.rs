@@ -17,6 +17,8 @@
 //! - [`search`]: the tantivy index of every message, text analysis and the query language.
 //! - [`send`]: composing replies, the durable outbox ("never lost, never twice"), SMTP through
 //!   lettre, the team's Sent copy; templates.
+//! - [`report`]: KPIs per ticket and per period (pure, from the status replay), business hours in
+//!   the team's zone, and the CSV/XLSX/JSON export.
 //!
 //! Functional core, imperative shell: planning and parsing are pure and tested as tables; network,
 //! disk and clocks stay at the edges.
@@ -25,6 +27,7 @@ pub mod account;
 pub mod engine;
 pub mod imap;
 pub mod mail;
+pub mod report;
 pub mod search;
 pub mod send;
 pub mod store;

@@ -256,6 +256,39 @@ impl Default for TicketConfig {
     }
 }
 
+/// Reports: the zone days and weeks are counted in, and the business hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportConfig {
+    /// An IANA time zone ("Europe/Paris").
+    pub time_zone: String,
+    /// Business days ("mon" … "sun").
+    pub business_days: Vec<String>,
+    /// Local hour the business day starts (0–23).
+    pub business_start: u32,
+    /// Local hour the business day ends (1–24).
+    pub business_end: u32,
+}
+
+impl ReportConfig {
+    fn is_default(&self) -> bool {
+        *self == ReportConfig::default()
+    }
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            time_zone: "UTC".into(),
+            business_days: ["mon", "tue", "wed", "thu", "fri"]
+                .map(String::from)
+                .to_vec(),
+            business_start: 9,
+            business_end: 17,
+        }
+    }
+}
+
 /// The whole config file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
@@ -265,6 +298,8 @@ pub struct Config {
     pub tickets: TicketConfig,
     #[serde(default)]
     pub send: SendConfig,
+    #[serde(default, skip_serializing_if = "ReportConfig::is_default")]
+    pub report: ReportConfig,
     #[serde(default, rename = "account")]
     pub accounts: Vec<Account>,
 }

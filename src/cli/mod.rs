@@ -2,6 +2,7 @@
 //! on a terminal and stays quiet in a pipe.
 
 mod account;
+mod export;
 mod send;
 mod sync;
 mod template;
@@ -92,6 +93,9 @@ enum Command {
     Note { ticket: String, text: String },
     /// What is waiting to leave, failed or held; flush, cancel or retry.
     Outbox(send::OutboxArgs),
+    /// Export a period's tickets and KPIs: --week 2026-W47 or --from DATE --to DATE,
+    /// --format csv|xlsx|json, --out PATH.
+    Export(export::ExportArgs),
     /// Rebuild everything derived (tickets, the search index) from the raw mail, sync state and
     /// the op log.
     Reindex {
@@ -155,6 +159,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Team(cmd) => tickets::team(&mut engine, cmd),
         Command::Template(cmd) => template::run(&mut engine, cmd),
         Command::Reindex { json } => tickets::reindex(&mut engine, json),
+        Command::Export(args) => export::run(&mut engine, args),
         Command::Reply(args) => send::reply(&mut engine, args),
         Command::Forward(args) => send::forward(&mut engine, args),
         Command::Compose(args) => send::compose(&mut engine, args),

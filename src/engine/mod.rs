@@ -6,6 +6,7 @@
 mod demo;
 pub mod edit;
 mod inbox;
+mod report;
 mod search;
 mod send;
 mod templates;
@@ -17,6 +18,7 @@ pub use inbox::{
     Arrival, Counts, ListSource, Listing, Matched, MessageBody, NameCount, Prefs, Row,
     SEARCH_LIMIT, SavedSearch, ViewCount,
 };
+pub use report::{ExportSummary, Report, ReportTicket, WeekReport, calendar_of};
 pub use search::{SearchHit, pick};
 pub use send::{Effects, ForwardInput, NewInput, ReplyInput};
 
@@ -53,6 +55,8 @@ pub enum Error {
     NoHome,
     #[error(transparent)]
     Send(#[from] crate::send::Error),
+    #[error(transparent)]
+    Report(#[from] crate::report::Error),
     #[error("{0}")]
     Usage(String),
     #[error("cannot write {path}: {source}")]
@@ -79,6 +83,9 @@ impl Error {
             // A template the person wrote that cannot be saved: their input, like a usage error.
             Error::Template(_) => "usage",
             Error::Io { .. } => "io",
+            Error::Report(crate::report::Error::Config(_)) => "config",
+            Error::Report(crate::report::Error::Period(_)) => "usage",
+            Error::Report(_) => "io",
         }
     }
 }

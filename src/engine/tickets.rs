@@ -243,7 +243,7 @@ fn fingerprint(team: &Team, config: &Config) -> [u8; 32] {
 }
 
 /// Turns stored rows into the pipeline's input.
-struct MailMaker<'a> {
+pub(super) struct MailMaker<'a> {
     team: &'a Team,
     config: &'a Config,
     folders: HashMap<u32, FolderState>,
@@ -268,7 +268,7 @@ impl ReadMarks {
 }
 
 impl MailMaker<'_> {
-    fn make(&self, row: &Row) -> Mail {
+    pub(super) fn make(&self, row: &Row) -> Mail {
         let mut accounts = Vec::new();
         let mut in_sent = false;
         for fid in &row.folders {
@@ -315,7 +315,11 @@ impl Engine {
     }
 
     /// A maker for the whole store: every read mark is loaded once.
-    fn maker<'a>(&mut self, team: &'a Team, config: &'a Config) -> Result<MailMaker<'a>> {
+    pub(super) fn maker<'a>(
+        &mut self,
+        team: &'a Team,
+        config: &'a Config,
+    ) -> Result<MailMaker<'a>> {
         let read = ReadMarks::All(self.store()?.read_set()?);
         self.maker_with(team, config, read)
     }

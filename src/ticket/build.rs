@@ -207,6 +207,163 @@ enum Event<'a> {
     Op(&'a Op),
 }
 
+/// Why a ticket's displayed status changed (see [`replay`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A customer message (reopens a pending, snoozed or closed ticket).
+    Customer,
+    /// A team message (makes an open ticket pending, when the team setting says so).
+    Team,
+    /// A person's status or snooze op, by this actor.
+    Op { actor: String },
+    /// A snooze ran out.
+    Woke,
+    /// The first sync's cutoff closed a conversation that had gone quiet before it.
+    Archive,
+}
+
+/// One change of a ticket's displayed status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    /// Unix seconds (a snooze wakes at its own time, not at the next event's).
+    pub at: i64,
+    pub from: Shown,
+    pub to: Shown,
+    pub cause: Cause,
+}
+
+/// What the status replay found: the state now, and every change on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replayed {
+    pub shown: Shown,
+    pub snoozed_until: Option<i64>,
+    /// When a person last closed it (cleared by anything after that closes it otherwise).
+    pub closed_at: Option<i64>,
+    pub first_customer: Option<i64>,
+    /// Seconds from the first customer message to the first team message after it.
+    pub first_response_secs: Option<i64>,
+    /// Every change of the displayed status, in time order; a ticket starts open.
+    pub transitions: Vec<Transition>,
+}
+
+fn shown_of(status: Status, snoozed: Option<i64>) -> Shown {
+    match (status, snoozed) {
+        (Status::Closed, _) => Shown::Closed,
+        (_, Some(_)) => Shown::Snoozed,
+        (Status::Open, None) => Shown::Open,
+        (Status::Pending, None) => Shown::Pending,
+    }
+}
+
+/// The status replay of one ticket: its messages (any order) and its ops, in time order (ops at
+/// their HLC wall time), under the team's settings, up to `now`. This is the one place the
+/// automatic transitions are decided; [`build`] and the reports both read it.
+pub fn replay(msgs: &[&Mail], ops: &[&Op], settings: &Settings, now: i64) -> Replayed {
+    let first_date = msgs.iter().map(|m| m.date).min();
+    let mut events: Vec<(i64, String, Event)> = msgs
+        .iter()
+        .map(|m| {
+            let e = if m.team { Event::Team } else { Event::Customer };
+            (m.date, m.message_id.clone(), e)
+        })
+        .collect();
+    for op in ops {
+        if matches!(op.change, Change::Status { .. } | Change::Snooze { .. }) {
+            events.push(((op.at.wall_ms / 1000) as i64, op.id.clone(), Event::Op(op)));
+        }
+    }
+    if let (Some(cutoff), Some(first)) = (settings.archive_before, first_date)
+        && first < cutoff
+    {
+        events.push((cutoff, String::new(), Event::Archive));
+    }
+    events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut status = Status::Open;
+    let mut snoozed: Option<i64> = None;
+    let mut closed_at: Option<i64> = None;
+    let mut first_customer: Option<i64> = None;
+    let mut first_response: Option<i64> = None;
+    let mut transitions: Vec<Transition> = Vec::new();
+    let mut shown = Shown::Open;
+    let mut note = |at: i64, to: Shown, cause: Cause, shown: &mut Shown| {
+        if to != *shown {
+            transitions.push(Transition {
+                at,
+                from: *shown,
+                to,
+                cause,
+            });
+            *shown = to;
+        }
+    };
+    for (t, _, e) in &events {
+        if let Some(until) = snoozed
+            && *t >= until
+        {
+            // A snooze that runs out puts the ticket back in front of the team.
+            snoozed = None;
+            status = Status::Open;
+            note(until, shown_of(status, snoozed), Cause::Woke, &mut shown);
+        }
+        let cause = match e {
+            Event::Archive => {
+                status = Status::Closed;
+                snoozed = None;
+                // Closed by the cutoff, not by a person: no resolution time to report.
+                closed_at = None;
+                Cause::Archive
+            }
+            Event::Customer => {
+                first_customer.get_or_insert(*t);
+                status = Status::Open;
+                snoozed = None;
+                Cause::Customer
+            }
+            Event::Team => {
+                if let Some(fc) = first_customer
+                    && first_response.is_none()
+                {
+                    first_response = Some(t - fc);
+                }
+                if settings.reply_makes_pending && status == Status::Open {
+                    status = Status::Pending;
+                }
+                Cause::Team
+            }
+            Event::Op(op) => {
+                match &op.change {
+                    Change::Status { status: s } => {
+                        status = *s;
+                        closed_at = (*s == Status::Closed).then_some(*t);
+                        snoozed = None;
+                    }
+                    Change::Snooze { until } => snoozed = *until,
+                    _ => {}
+                }
+                Cause::Op {
+                    actor: op.actor.clone(),
+                }
+            }
+        };
+        note(*t, shown_of(status, snoozed), cause, &mut shown);
+    }
+    if let Some(until) = snoozed
+        && now >= until
+    {
+        snoozed = None;
+        status = Status::Open;
+        note(until, shown_of(status, snoozed), Cause::Woke, &mut shown);
+    }
+    Replayed {
+        shown,
+        snoozed_until: snoozed,
+        closed_at,
+        first_customer,
+        first_response_secs: first_response,
+        transitions,
+    }
+}
+
 /// Builds one ticket per conversation. `ops` are all ticket ops, anchored on a Message-ID of the
 /// ticket they apply to; the displayed `id` is left as the shortest prefix of the full id, for
 /// whoever holds every ticket to lengthen (see [`short_ids`]).
@@ -217,16 +374,36 @@ pub fn build(
     team: &Team,
     now: i64,
 ) -> Vec<Ticket> {
-    let mut ops_by_anchor: HashMap<&str, Vec<&Op>> = HashMap::new();
-    for op in ops {
-        if let super::op::Target::Anchor(id) = &op.target {
-            ops_by_anchor.entry(id.as_str()).or_default().push(op);
-        }
-    }
+    let ops_by_anchor = by_anchor(ops);
     conversations
         .iter()
         .filter_map(|conv| build_one(mail, conv, &ops_by_anchor, team, now))
         .collect()
+}
+
+/// Ticket ops by the Message-ID they are anchored on.
+pub fn by_anchor(ops: &[Op]) -> HashMap<&str, Vec<&Op>> {
+    let mut out: HashMap<&str, Vec<&Op>> = HashMap::new();
+    for op in ops {
+        if let super::op::Target::Anchor(id) = &op.target {
+            out.entry(id.as_str()).or_default().push(op);
+        }
+    }
+    out
+}
+
+/// The ops of the ticket made of `msgs`: those anchored on any of its messages, once each.
+pub fn ops_of<'a>(msgs: &[&Mail], by_anchor: &HashMap<&str, Vec<&'a Op>>) -> Vec<&'a Op> {
+    let mut anchors: Vec<&str> = msgs.iter().map(|m| m.message_id.as_str()).collect();
+    anchors.sort_unstable();
+    anchors.dedup();
+    let mut ops: Vec<&Op> = anchors
+        .iter()
+        .flat_map(|a| by_anchor.get(a).into_iter().flatten().copied())
+        .collect();
+    ops.sort_by(|a, b| a.id.cmp(&b.id));
+    ops.dedup_by(|a, b| a.id == b.id);
+    ops
 }
 
 fn build_one(
@@ -239,15 +416,7 @@ fn build_one(
     let mut msgs: Vec<&Mail> = conv.members.iter().map(|&i| &mail[i]).collect();
     msgs.sort_by(|a, b| (a.date, &a.hash).cmp(&(b.date, &b.hash)));
     let first = *msgs.first()?;
-    let mut anchors: Vec<&str> = msgs.iter().map(|m| m.message_id.as_str()).collect();
-    anchors.sort_unstable();
-    anchors.dedup();
-    let mut ops: Vec<&Op> = anchors
-        .iter()
-        .flat_map(|a| ops_by_anchor.get(a).into_iter().flatten().copied())
-        .collect();
-    ops.sort_by(|a, b| a.id.cmp(&b.id));
-    ops.dedup_by(|a, b| a.id == b.id);
+    let ops = ops_of(&msgs, ops_by_anchor);
     let decided: Decided = fold(ops.iter().copied());
     let customer = msgs
         .iter()
@@ -259,81 +428,11 @@ fn build_one(
                 .find(|a| !team.is_team(a))
                 .cloned()
         });
-    // Replay messages and status ops in time order (ops at their HLC wall time).
-    let mut events: Vec<(i64, String, Event)> = msgs
-        .iter()
-        .map(|m| {
-            let e = if m.team { Event::Team } else { Event::Customer };
-            (m.date, m.message_id.clone(), e)
-        })
-        .collect();
-    for op in &ops {
-        if matches!(op.change, Change::Status { .. } | Change::Snooze { .. }) {
-            events.push(((op.at.wall_ms / 1000) as i64, op.id.clone(), Event::Op(op)));
-        }
-    }
-    if let Some(cutoff) = team.settings.archive_before
-        && first.date < cutoff
-    {
-        events.push((cutoff, String::new(), Event::Archive));
-    }
-    events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let mut status = Status::Open;
-    let mut snoozed: Option<i64> = None;
-    let mut closed_at: Option<i64> = None;
-    let mut first_customer: Option<i64> = None;
-    let mut first_response: Option<i64> = None;
-    for (t, _, e) in &events {
-        if let Some(until) = snoozed
-            && *t >= until
-        {
-            // A snooze that runs out puts the ticket back in front of the team.
-            snoozed = None;
-            status = Status::Open;
-        }
-        match e {
-            Event::Archive => {
-                status = Status::Closed;
-                snoozed = None;
-                // Closed by the cutoff, not by a person: no resolution time to report.
-                closed_at = None;
-            }
-            Event::Customer => {
-                first_customer.get_or_insert(*t);
-                status = Status::Open;
-                snoozed = None;
-            }
-            Event::Team => {
-                if let Some(fc) = first_customer
-                    && first_response.is_none()
-                {
-                    first_response = Some(t - fc);
-                }
-                if team.settings.reply_makes_pending && status == Status::Open {
-                    status = Status::Pending;
-                }
-            }
-            Event::Op(op) => match &op.change {
-                Change::Status { status: s } => {
-                    status = *s;
-                    closed_at = (*s == Status::Closed).then_some(*t);
-                    snoozed = None;
-                }
-                Change::Snooze { until } => snoozed = *until,
-                _ => {}
-            },
-        }
-    }
-    if snoozed.is_some_and(|until| now >= until) {
-        snoozed = None;
-        status = Status::Open;
-    }
-    let shown = match (status, snoozed) {
-        (Status::Closed, _) => Shown::Closed,
-        (_, Some(_)) => Shown::Snoozed,
-        (Status::Open, None) => Shown::Open,
-        (Status::Pending, None) => Shown::Pending,
-    };
+    let replayed = replay(&msgs, &ops, &team.settings, now);
+    let shown = replayed.shown;
+    let snoozed = replayed.snoozed_until;
+    let first_response = replayed.first_response_secs;
+    let closed_at = replayed.closed_at;
     let last_of = |team_side: bool| {
         msgs.iter()
             .filter(|m| m.team == team_side)
