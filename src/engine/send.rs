@@ -276,7 +276,7 @@ impl Engine {
     /// Queues a forward of one of a ticket's messages, attached whole.
     pub fn forward(&mut self, input: ForwardInput) -> Result<Item> {
         if input.to.is_empty() {
-            return Err(usage("forward to whom? give --to ADDRESS"));
+            return Err(usage("forward to whom? give at least one address"));
         }
         let config = self.config()?;
         let me = config
