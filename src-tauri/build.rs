@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "template_fill",
     "template_save",
     "template_remove",
+    "report",
+    "report_export",
 ];
 
 fn main() -> ExitCode {

@@ -203,4 +203,6 @@ pub mod events {
     pub const OPEN_TICKET: &str = "siphon://open-ticket";
     /// Payload [`super::OutboxChanged`].
     pub const OUTBOX: &str = "siphon://outbox";
+    /// Payload [`crate::reports::ExportProgress`].
+    pub const EXPORT_PROGRESS: &str = "siphon://export-progress";
 }

@@ -456,7 +456,7 @@ pub async fn take_pending_opens(state: State<'_, AppState>) -> Answer<Vec<String
         .unwrap_or_default())
 }
 
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),

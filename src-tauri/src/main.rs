@@ -13,6 +13,7 @@ mod api;
 mod commands;
 mod live;
 mod painting;
+mod reports;
 mod state;
 
 #[cfg(test)]
@@ -163,6 +164,8 @@ fn commands_only<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri:
             answer::template_fill,
             answer::template_save,
             answer::template_remove,
+            reports::report,
+            reports::report_export,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {

@@ -83,13 +83,23 @@ fn bindings() -> String {
         ForwardRequest,
         NewRequest,
         OutboxChanged,
+        reports::PeriodInput,
+        reports::KindCount,
+        reports::ReportWeek,
+        reports::ReportTotals,
+        reports::ReportView,
+        reports::ExportProgress,
+        reports::ExportDone,
+        AgentRow,
+        TagRow,
     );
     out.push_str(&format!(
-        "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n  outbox: {:?},\n}} as const;\n",
+        "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n  outbox: {:?},\n  exportProgress: {:?},\n}} as const;\n",
         events::SYNC,
         events::CHANGED,
         events::OPEN_TICKET,
-        events::OUTBOX
+        events::OUTBOX,
+        events::EXPORT_PROGRESS
     ));
     out
 }
@@ -532,4 +542,64 @@ fn forwards_and_new_conversations_queue_like_replies_and_refuse_what_cannot_be_s
     }
     let outbox = call(&webview, "outbox_list", json!({})).unwrap();
     assert_eq!(outbox, json!([]));
+}
+
+#[test]
+fn reports_cover_the_demo_and_export_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_app(dir.path());
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    // The demo's mail is dated relative to its import: the last 90 days hold all of it.
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        / 86_400;
+    // A day either side of today, whatever the configured time zone.
+    let (from, to) = (civil(days - 90), civil(days + 1));
+    let period = json!({ "from": from, "to": to });
+
+    let r = call(&webview, "report", json!({ "period": period })).unwrap();
+    let weeks = r["weeks"].as_array().unwrap();
+    assert!(weeks.len() >= 13, "{r}");
+    let created: u64 = weeks.iter().map(|w| w["created"].as_u64().unwrap()).sum();
+    assert_eq!(Some(created), r["totals"]["created"].as_u64(), "{r}");
+    assert!(created > 0, "{r}");
+    assert!(!r["agents"].as_array().unwrap().is_empty(), "{r}");
+
+    let err = call(&webview, "report", json!({ "period": { "from": from } })).unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+
+    let out = dir.path().join("report.xlsx");
+    let done = call(
+        &webview,
+        "report_export",
+        json!({ "period": period, "format": "xlsx", "path": out.display().to_string() }),
+    )
+    .unwrap();
+    assert!(done["tickets"].as_u64().unwrap() > 0, "{done}");
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    let err = call(
+        &webview,
+        "report_export",
+        json!({ "period": period, "format": "pdf", "path": out.display().to_string() }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "usage", "{err}");
+}
+
+/// Days since 1970-01-01 as YYYY-MM-DD (Howard Hinnant's `civil_from_days`).
+fn civil(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }

@@ -522,6 +522,7 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
     s.wait_for("#shortcuts", WAIT).unwrap();
     shot(s, "12-shortcuts.png");
     s.keys(key::ESCAPE).unwrap();
+    reports_chart_the_demo_and_export_it(&app);
     // The French export-error conversation (an Outlook HTML mail with quoted history).
     s.keys("/").unwrap();
     s.keys("classeur").unwrap();
@@ -574,6 +575,39 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
         .wait_for(".message iframe.message-body", WAIT)
         .unwrap();
     shot(&app.session, "13-demo-link-opened.png");
+}
+
+/// Reports from the keyboard (g): the last 90 days hold all the demo's mail (dated relative to
+/// its import), so the charts have bars and the agent table rows; then an XLSX export to a
+/// typed path, with its result.
+fn reports_chart_the_demo_and_export_it(app: &App) {
+    let s = &app.session;
+    s.keys("g").unwrap();
+    let before = app.wait_text("#reports .period-label", |t| !t.is_empty());
+    s.execute(
+        "const e = document.querySelector('#report-period'); e.value = 'last-90-days'; \
+         e.dispatchEvent(new Event('change', { bubbles: true }));",
+        &[],
+    )
+    .unwrap();
+    app.wait_text("#reports .period-label", |t| t != before);
+    s.wait_for("#reports svg .bar", WAIT).unwrap();
+    assert!(!s.find_all("#chart-created svg .bar").unwrap().is_empty());
+    s.wait_for("#report-agents tbody tr", WAIT).unwrap();
+    assert!(!s.find_all("#report-agents tbody tr").unwrap().is_empty());
+    shot(s, "21-reports.png");
+
+    let out = app.data.path().join("demo-report.xlsx");
+    let field = s.find("#export-path").unwrap();
+    field.clear().unwrap();
+    field.send_keys(out.to_str().unwrap()).unwrap();
+    s.find("#export-run").unwrap().click().unwrap();
+    let said = app.wait_text("#export-result", |t| t.contains("Wrote"));
+    assert!(said.contains("demo-report.xlsx"), "{said}");
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    shot(s, "22-report-export.png");
+    s.find("#reports-close").unwrap().click().unwrap();
+    s.wait_for("#ticket-list .row[data-id]", WAIT).unwrap();
 }
 
 #[test]

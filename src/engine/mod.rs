@@ -3,6 +3,7 @@
 //! It resolves where a workspace lives, owns the store for the process, and turns the modules'
 //! errors into one [`Error`] with a stable [`Error::kind`] for the UI to switch on.
 
+mod breakdown;
 mod demo;
 pub mod edit;
 mod inbox;
@@ -12,6 +13,7 @@ mod send;
 mod templates;
 mod tickets;
 
+pub use breakdown::{AgentRow, TagRow};
 pub use demo::{DEMO_ACCOUNT, DEMO_HOST, DemoSummary};
 pub use edit::EditInput;
 pub use inbox::{

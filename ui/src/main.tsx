@@ -8,6 +8,7 @@ import "./styles/list.css";
 import "./styles/ticket.css";
 import "./styles/dialogs.css";
 import "./styles/compose.css";
+import "./styles/reports.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

@@ -391,10 +391,61 @@ export type OutboxChanged = {
  */
 items: Array<Item>, };
 
+export type PeriodInput = { week?: string, from?: string, to?: string, };
+
+export type KindCount = { kind: string, created: number, };
+
+export type ReportWeek = { 
+/**
+ * "2026-W47".
+ */
+week: string, from: string, to: string, created: number, closed: number, 
+/**
+ * Open at the week's end.
+ */
+backlog: number, by_kind: Array<KindCount>, median_first_response_hours: number | null, median_resolution_hours: number | null, };
+
+export type ReportTotals = { active: number, created: number, closed: number, backlog: number, median_first_response_hours: number | null, p90_first_response_hours: number | null, median_resolution_hours: number | null, p90_resolution_hours: number | null, first_contact_resolutions: number, reopened: number, };
+
+export type ReportView = { from: string, to: string, 
+/**
+ * "2026-W47" or "2026-11-01..2026-11-30".
+ */
+label: string, time_zone: string, totals: ReportTotals, weeks: Array<ReportWeek>, agents: Array<AgentRow>, tags: Array<TagRow>, };
+
+export type ExportProgress = { done: number, total: number, };
+
+export type ExportDone = { path: string, tickets: number, seconds: number, };
+
+export type AgentRow = { agent: string, 
+/**
+ * Active in the period.
+ */
+tickets: number, 
+/**
+ * Team messages on those tickets.
+ */
+replies: number, median_first_response_hours: number | null, median_resolution_hours: number | null, 
+/**
+ * Of those tickets, resolved; and resolved at first contact.
+ */
+resolved: number, first_contact_resolutions: number, };
+
+export type TagRow = { tag: string, 
+/**
+ * Active in the period.
+ */
+tickets: number, 
+/**
+ * Still open at the period's end.
+ */
+open: number, median_resolution_hours: number | null, };
+
 /** Event names the app emits. */
 export const EVENTS = {
   sync: "siphon://sync",
   changed: "siphon://changed",
   openTicket: "siphon://open-ticket",
   outbox: "siphon://outbox",
+  exportProgress: "siphon://export-progress",
 } as const;

@@ -8,6 +8,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AccountInput,
   AppInfo,
+  ExportDone,
   EditInput,
   Filled,
   ForwardRequest,
@@ -16,8 +17,10 @@ import type {
   ListSource,
   MessageBody,
   NewRequest,
+  PeriodInput,
   Prefs,
   ReplyRequest,
+  ReportView,
   Row,
   Sidebar,
   Template,
@@ -67,3 +70,6 @@ export const templatesList = () => call<Template[]>("templates_list");
 export const templateFill = (ticket: string, name: string) => call<Filled>("template_fill", { ticket, name });
 export const templateSave = (template: Template) => call<Template[]>("template_save", { template });
 export const templateRemove = (name: string) => call<Template[]>("template_remove", { name });
+export const report = (period: PeriodInput) => call<ReportView>("report", { period });
+export const reportExport = (period: PeriodInput, format: string, path: string) =>
+  call<ExportDone>("report_export", { period, format, path });

@@ -1,7 +1,7 @@
 /** The app's events (src-tauri/src/api.rs `events`), each with its payload type. */
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { EVENTS, type AccountSync, type Changed, type OutboxChanged } from "./bindings";
+import { EVENTS, type AccountSync, type Changed, type ExportProgress, type OutboxChanged } from "./bindings";
 
 export type { UnlistenFn };
 
@@ -19,3 +19,7 @@ export const onOpenTicket = (handler: (id: string) => void): Promise<UnlistenFn>
 /** Outgoing messages changed state in the background (sent, failed, held …). */
 export const onOutbox = (handler: (changed: OutboxChanged) => void): Promise<UnlistenFn> =>
   listen<OutboxChanged>(EVENTS.outbox, (e) => handler(e.payload));
+
+/** Rows written by a running report export. */
+export const onExportProgress = (handler: (progress: ExportProgress) => void): Promise<UnlistenFn> =>
+  listen<ExportProgress>(EVENTS.exportProgress, (e) => handler(e.payload));

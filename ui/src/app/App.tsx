@@ -14,6 +14,8 @@ import { SearchBar } from "../search/SearchBar";
 import { Sidebar } from "../sidebar/Sidebar";
 import { installFrameFocusGuard } from "../ticket/frame";
 import { TicketView } from "../ticket/TicketView";
+import { ReportsView } from "../reports/ReportsView";
+import { reportsOpen } from "../reports/state";
 import { MeForm } from "../welcome/MeForm";
 import { Welcome } from "../welcome/Welcome";
 import { currentTargets } from "./edit";
@@ -57,10 +59,14 @@ function Main() {
             <MeForm compact onSaved={applyInfo} />
           </div>
         )}
-        <div class="panes">
-          <ListPane />
-          <TicketView />
-        </div>
+        {reportsOpen.value && !ticket.value ? (
+          <ReportsView />
+        ) : (
+          <div class="panes">
+            <ListPane />
+            <TicketView />
+          </div>
+        )}
       </div>
     </div>
   );

@@ -8,6 +8,7 @@ import * as api from "../api/commands";
 import type { ListSource, Row } from "../api/bindings";
 import { toCommandError } from "../api/error";
 import { PageCache } from "../list/pages";
+import { reportsOpen } from "../reports/state";
 import {
   cursor,
   cursorMoved,
@@ -79,6 +80,8 @@ let opening = 0;
  */
 export async function openSource(src: ListSource, opts: { keep?: boolean } = {}): Promise<void> {
   const mine = ++opening;
+  // Choosing a view or searching shows the list again (a refresh in place does not).
+  if (!opts.keep) reportsOpen.value = false;
   const before = {
     list: list.value,
     index: cursor.value,

@@ -20,6 +20,8 @@ import { closeTicket, openTicket } from "./ticket";
 import { closeComposer, openComposer, openOutbox, openTemplates, pickTemplate, sendDraft, undoSend } from "../compose/run";
 import { composer } from "../compose/state";
 import { openNewConversation } from "../compose/conversation";
+import { closeReports, openReports } from "../reports/run";
+import { reportsOpen } from "../reports/state";
 
 const CHANGES: Partial<Record<ActionId, Change>> = {
   close: { field: "status", value: "closed" },
@@ -75,6 +77,7 @@ function back(): void {
   // Leaving a field (a half-written note) comes before closing what it belongs to.
   if (takesText(active)) return active?.blur();
   if (ticket.value) return closeTicket();
+  if (reportsOpen.value) return closeReports();
   if (selected.value.size > 0) return clearSelection();
   if (source.value.by === "query") {
     void clearSearch();
@@ -184,6 +187,8 @@ export function runAction(id: ActionId, targets?: string[] | null): void {
       return openModal({ type: "palette" });
     case "shortcuts":
       return openModal({ type: "shortcuts" });
+    case "reports":
+      return reportsOpen.value ? closeReports() : openReports();
     case "settings":
       return openModal({ type: "settings" });
   }

@@ -50,6 +50,7 @@ export type ActionId =
   | "shortcuts"
   | "settings"
   | "refresh"
+  | "reports"
   | `view-${number}`;
 
 export interface Action {
@@ -105,6 +106,7 @@ export const ACTIONS: Action[] = [
   { id: "search", title: "Search", keys: "/", group: "Go" },
   { id: "save-search", title: "Save this search", keys: "", group: "Go" },
   { id: "refresh", title: "Refresh list", keys: "", group: "Go" },
+  { id: "reports", title: "Reports", keys: "g", group: "Go" },
   { id: "palette", title: "Command palette", keys: "Ctrl K", group: "App" },
   { id: "shortcuts", title: "Keyboard shortcuts", keys: "?", group: "App" },
   { id: "settings", title: "Settings", keys: "", group: "App" },

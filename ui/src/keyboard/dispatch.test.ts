@@ -33,6 +33,11 @@ describe("keyboard dispatcher", () => {
     expect(run([key("k", 0), key("f", KIND_PREFIX_MS + 1)]).map((r) => r[0])).toEqual(["move-up", "forward"]);
   });
 
+  it("opens the reports with g, but never while typing", () => {
+    expect(run([key("g")])[0]![0]).toBe("reports");
+    expect(run([key("g", 0, { typing: true })])[0]![0]).toBeNull();
+  });
+
   it("sends on Ctrl/Cmd-Enter and picks a template on Ctrl/Cmd-Shift-T, typing or not", () => {
     for (const typing of [false, true]) {
       expect(run([key("Enter", 0, { ctrl: true, typing })])[0]![0]).toBe("send");

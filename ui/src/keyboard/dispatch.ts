@@ -74,6 +74,7 @@ const KEYS: Record<string, ActionId> = {
   J: "extend-down",
   K: "extend-up",
   "/": "search",
+  g: "reports",
   "?": "shortcuts",
 };
 

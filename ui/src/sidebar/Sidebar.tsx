@@ -5,6 +5,7 @@ import { chooseView, openSource } from "../app/inbox";
 import { runAction } from "../app/run";
 import { removeSavedSearch, runSaved } from "../app/search";
 import { info, now, searchText, sidebar, source } from "../app/state";
+import { reportsOpen } from "../reports/state";
 import { syncText, syncTrouble } from "../text/sync-state";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -77,6 +78,17 @@ export function Sidebar() {
         <li>
           <button type="button" id="templates-open" class="view" title="The team's saved replies" onClick={() => runAction("templates")}>
             <span class="name">Templates</span>
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            id="reports-open"
+            class={reportsOpen.value ? "view active" : "view"}
+            title="Charts, per-agent and per-tag tables, export (g)"
+            onClick={() => runAction("reports")}
+          >
+            <span class="name">Reports</span>
           </button>
         </li>
       </ul>
