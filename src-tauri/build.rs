@@ -38,6 +38,8 @@ const COMMANDS: &[&str] = &[
     "template_remove",
     "report",
     "report_export",
+    "export_schedule_get",
+    "export_schedule_set",
 ];
 
 fn main() -> ExitCode {

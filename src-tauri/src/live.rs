@@ -19,6 +19,8 @@ const POLL: Duration = Duration::from_secs(60);
 const REFRESH_EVERY: Duration = Duration::from_millis(1_000);
 /// How often the outbox loop looks for messages whose undo window (or backoff) is over.
 const OUTBOX_EVERY: Duration = Duration::from_millis(500);
+/// How often the weekly export's schedule is checked (and once at start).
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
 fn now() -> String {
     siphon::engine::rfc3339(chrono_now())
@@ -49,6 +51,7 @@ pub fn open_start<R: Runtime>(
     start_sync(app, &ws);
     start_refresh(app, &ws);
     start_outbox(app, &ws);
+    start_schedule(app, &ws);
     Ok(())
 }
 
@@ -87,6 +90,7 @@ pub async fn open_demo<R: Runtime>(
     state.replace(ws.clone());
     start_refresh(app, &ws);
     start_outbox(app, &ws);
+    start_schedule(app, &ws);
     Ok(ws)
 }
 
@@ -305,6 +309,85 @@ pub async fn flush_outbox<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>, r
             let _ = app.emit(events::OUTBOX, OutboxChanged { items });
         }
         Err(e) => eprintln!("siphon-app: outbox: {e}"),
+    }
+}
+
+/// At start and every minute: writes the weekly export when it is due and says so in a
+/// notification (late, when the machine was off at its time). The export holds the engine for
+/// a second or two on a large store, on a blocking thread like the refresh. A failure (a folder
+/// that cannot be written) is retried at the next check and notified once, not every minute.
+pub fn start_schedule<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
+    let ws = ws.clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut stop = ws.stop.subscribe();
+        let mut tick = tokio::time::interval(SCHEDULE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failed: Option<String> = None;
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => return,
+            }
+            let ws2 = ws.clone();
+            let ran = tauri::async_runtime::spawn_blocking(move || {
+                let mut engine = ws2.engine.blocking_lock();
+                engine.run_scheduled_export(chrono_now())
+            })
+            .await;
+            match ran {
+                Ok(Ok(Some(done))) => {
+                    failed = None;
+                    let body = if done.late {
+                        format!(
+                            "Written late: the machine was off on {}. {} tickets, {} to {}.",
+                            done.scheduled_local,
+                            done.summary.tickets,
+                            done.summary.from,
+                            done.summary.to
+                        )
+                    } else {
+                        format!(
+                            "{} tickets, {} to {}, in {}.",
+                            done.summary.tickets,
+                            done.summary.from,
+                            done.summary.to,
+                            done.summary.path
+                        )
+                    };
+                    show(&app, format!("Weekly export written: {}", done.file), body);
+                }
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => {
+                    let message = e.to_string();
+                    eprintln!("siphon-app: weekly export: {message}");
+                    if failed.as_deref() != Some(message.as_str()) {
+                        show(
+                            &app,
+                            "Weekly export failed".to_string(),
+                            format!("{message}. Siphon tries again every minute."),
+                        );
+                    }
+                    failed = Some(message);
+                }
+                Err(e) => eprintln!("siphon-app: weekly export: {e}"),
+            }
+        }
+    });
+}
+
+/// One desktop notification (none where the notification plugin is not installed: the tests).
+fn show<R: Runtime>(app: &AppHandle<R>, title: String, body: String) {
+    use tauri::Manager;
+    use tauri_plugin_notification::NotificationExt;
+    if app
+        .try_state::<tauri_plugin_notification::Notification<R>>()
+        .is_none()
+    {
+        return;
+    }
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        eprintln!("siphon-app: notification: {e}");
     }
 }
 

@@ -14,6 +14,7 @@ mod commands;
 mod live;
 mod painting;
 mod reports;
+mod schedule;
 mod state;
 
 #[cfg(test)]
@@ -166,6 +167,8 @@ fn commands_only<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri:
             answer::template_remove,
             reports::report,
             reports::report_export,
+            schedule::export_schedule_get,
+            schedule::export_schedule_set,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {

@@ -92,6 +92,9 @@ fn bindings() -> String {
         reports::ExportDone,
         AgentRow,
         TagRow,
+        siphon::report::export::Format,
+        siphon::report::schedule::ScheduleText,
+        ScheduleStatus,
     );
     out.push_str(&format!(
         "/** Event names the app emits. */\nexport const EVENTS = {{\n  sync: {:?},\n  changed: {:?},\n  openTicket: {:?},\n  outbox: {:?},\n  exportProgress: {:?},\n}} as const;\n",
@@ -602,4 +605,45 @@ fn civil(days: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn the_weekly_export_is_set_shown_and_turned_off_through_the_ipc() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_app(dir.path());
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    let off = call(&webview, "export_schedule_get", json!({})).unwrap();
+    assert_eq!(off["schedule"], Value::Null, "{off}");
+    assert_eq!(off["next"], Value::Null, "{off}");
+
+    let folder = dir.path().join("weekly").display().to_string();
+    let schedule = json!({ "day": "mon", "time": "08:00", "folder": folder, "format": "xlsx" });
+    let set = call(
+        &webview,
+        "export_schedule_set",
+        json!({ "schedule": schedule }),
+    )
+    .unwrap();
+    assert_eq!(set["schedule"], schedule, "{set}");
+    assert!(set["next"].as_str().unwrap().contains("T08:00:00"), "{set}");
+    assert_eq!(
+        call(&webview, "export_schedule_get", json!({})).unwrap(),
+        set
+    );
+
+    // Words the engine cannot read, and a relative folder, are the person's to fix.
+    for bad in [
+        json!({ "day": "mon", "time": "8h", "folder": folder, "format": "csv" }),
+        json!({ "day": "someday", "time": "08:00", "folder": folder, "format": "csv" }),
+        json!({ "day": "mon", "time": "08:00", "folder": "reports", "format": "csv" }),
+    ] {
+        let err = call(&webview, "export_schedule_set", json!({ "schedule": bad })).unwrap_err();
+        assert_eq!(err["kind"], "usage", "{err}");
+    }
+
+    let off = call(&webview, "export_schedule_set", json!({ "schedule": null })).unwrap();
+    assert_eq!(off["schedule"], Value::Null, "{off}");
 }

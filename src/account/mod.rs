@@ -268,6 +268,9 @@ pub struct ReportConfig {
     pub business_start: u32,
     /// Local hour the business day ends (1–24).
     pub business_end: u32,
+    /// The weekly export (`[report.schedule]`); absent, it is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<crate::report::schedule::Schedule>,
 }
 
 impl ReportConfig {
@@ -285,6 +288,7 @@ impl Default for ReportConfig {
                 .to_vec(),
             business_start: 9,
             business_end: 17,
+            schedule: None,
         }
     }
 }

@@ -94,7 +94,8 @@ enum Command {
     /// What is waiting to leave, failed or held; flush, cancel or retry.
     Outbox(send::OutboxArgs),
     /// Export a period's tickets and KPIs: --week 2026-W47 or --from DATE --to DATE,
-    /// --format csv|xlsx|json, --out PATH.
+    /// --format csv|xlsx|json, --out PATH; `export schedule` sets the weekly export,
+    /// `export run-scheduled` writes it when due.
     Export(export::ExportArgs),
     /// Rebuild everything derived (tickets, the search index) from the raw mail, sync state and
     /// the op log.

@@ -8,6 +8,7 @@ mod demo;
 pub mod edit;
 mod inbox;
 mod report;
+mod schedule;
 mod search;
 mod send;
 mod templates;
@@ -21,6 +22,7 @@ pub use inbox::{
     SEARCH_LIMIT, SavedSearch, ViewCount,
 };
 pub use report::{ExportSummary, Report, ReportTicket, WeekReport, calendar_of};
+pub use schedule::{ScheduleStatus, ScheduledExport};
 pub use search::{SearchHit, pick};
 pub use send::{Effects, ForwardInput, NewInput, ReplyInput};
 

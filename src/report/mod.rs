@@ -2,9 +2,9 @@
 //!
 //! The functional core is pure and tested as tables: [`timeline`] (what happened to a ticket, from
 //! the ticket pipeline's status replay), [`calendar`] (the team's time zone, periods, ISO weeks,
-//! business hours), [`metrics`] (per ticket and per period). [`export`] writes the rows out as
-//! they come (CSV, XLSX, JSON). The engine's `report`/`export` gather the tickets, their mail and
-//! ops from the store and drive these.
+//! business hours), [`metrics`] (per ticket and per period), [`schedule`] (when the weekly export
+//! is due). [`export`] writes the rows out as they come (CSV, XLSX, JSON). The engine's
+//! `report`/`export` gather the tickets, their mail and ops from the store and drive these.
 //!
 //! Times are reported twice: calendar hours (the clock on the wall) and business hours (only the
 //! time inside the configured business days and hours, in the configured zone).
@@ -12,6 +12,7 @@
 pub mod calendar;
 pub mod export;
 pub mod metrics;
+pub mod schedule;
 pub mod timeline;
 
 use std::path::PathBuf;

@@ -20,7 +20,8 @@ use crate::ticket::index::{kind_name, priority_name};
 use crate::ticket::op::Impact;
 
 /// An export format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,

@@ -441,6 +441,32 @@ tickets: number,
  */
 open: number, median_resolution_hours: number | null, };
 
+export type Format = "csv" | "xlsx" | "json";
+
+export type ScheduleText = { 
+/**
+ * "mon" … "sun" (or the full English name).
+ */
+day: string, 
+/**
+ * "HH:MM", 24-hour, in the team's time zone.
+ */
+time: string, folder: string, format: Format, };
+
+export type ScheduleStatus = { 
+/**
+ * `None`: the weekly export is off.
+ */
+schedule: ScheduleText | null, 
+/**
+ * The zone the day and time are in (the report config's).
+ */
+time_zone: string, 
+/**
+ * The next run (RFC 3339, with the zone's offset), or the instant a due run is for.
+ */
+next: string | null, last_run: string | null, last_file: string | null, };
+
 /** Event names the app emits. */
 export const EVENTS = {
   sync: "siphon://sync",

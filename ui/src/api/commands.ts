@@ -21,6 +21,8 @@ import type {
   Prefs,
   ReplyRequest,
   ReportView,
+  ScheduleStatus,
+  ScheduleText,
   Row,
   Sidebar,
   Template,
@@ -73,3 +75,6 @@ export const templateRemove = (name: string) => call<Template[]>("template_remov
 export const report = (period: PeriodInput) => call<ReportView>("report", { period });
 export const reportExport = (period: PeriodInput, format: string, path: string) =>
   call<ExportDone>("report_export", { period, format, path });
+export const exportScheduleGet = () => call<ScheduleStatus>("export_schedule_get");
+export const exportScheduleSet = (schedule: ScheduleText | null) =>
+  call<ScheduleStatus>("export_schedule_set", { schedule });

@@ -1,4 +1,4 @@
-/** The few personal preferences: closing to the tray, notifications. */
+/** The few personal preferences: closing to the tray, notifications; and the weekly export. */
 
 import * as api from "../api/commands";
 import type { Prefs } from "../api/bindings";
@@ -6,6 +6,7 @@ import { info, sidebar } from "../app/state";
 import { showError } from "../app/toast";
 import { closeModal } from "./state";
 import { Modal } from "./Modal";
+import { WeeklyExport } from "./WeeklyExport";
 
 async function set(change: Partial<Prefs>): Promise<void> {
   const side = sidebar.value;
@@ -47,6 +48,7 @@ export function Settings() {
       {prefs && prefs.images_from.length > 0 && (
         <p class="hint">Remote images always load from: {prefs.images_from.join(", ")}</p>
       )}
+      <WeeklyExport />
       {app && (
         <p class="hint">
           {app.name} {app.version} · data in <code>{app.data_dir}</code>
