@@ -225,11 +225,14 @@ fn times(spans: &[Span]) -> Times {
     }
 }
 
-fn groups(map: BTreeMap<String, Counts>) -> Vec<Group> {
+fn groups(map: BTreeMap<&str, Counts>) -> Vec<Group> {
     let mut v: Vec<Group> = map
         .into_iter()
         .filter(|(_, c)| *c != Counts::default())
-        .map(|(name, counts)| Group { name, counts })
+        .map(|(name, counts)| Group {
+            name: name.to_string(),
+            counts,
+        })
         .collect();
     // Busiest first; ties by name, so the order is stable.
     v.sort_by(|a, b| {
@@ -240,11 +243,14 @@ fn groups(map: BTreeMap<String, Counts>) -> Vec<Group> {
     v
 }
 
-fn ranked(map: BTreeMap<String, u32>, at_least: u32) -> Vec<Ranked> {
+fn ranked(map: BTreeMap<&str, u32>, at_least: u32) -> Vec<Ranked> {
     let mut v: Vec<Ranked> = map
         .into_iter()
         .filter(|(_, n)| *n >= at_least)
-        .map(|(name, tickets)| Ranked { name, tickets })
+        .map(|(name, tickets)| Ranked {
+            name: name.to_string(),
+            tickets,
+        })
         .collect();
     v.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.name.cmp(&b.name)));
     v.truncate(TOP);
@@ -259,11 +265,21 @@ pub fn period_metrics<'a>(
     end: i64,
 ) -> PeriodMetrics {
     let mut m = PeriodMetrics::default();
-    let mut dims: [BTreeMap<String, Counts>; 5] = Default::default();
-    let (mut orgs, mut tags) = (BTreeMap::new(), BTreeMap::new());
+    // Keys borrow from the tickets: a year's 53 weekly passes over every open ticket would
+    // otherwise allocate a string per dimension per ticket per week.
+    let mut dims: [BTreeMap<&'a str, Counts>; 5] = Default::default();
+    let (mut orgs, mut tags) = (
+        BTreeMap::<&'a str, u32>::new(),
+        BTreeMap::<&'a str, u32>::new(),
+    );
     let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
     let inside = |t: i64| start <= t && t < end;
     for e in entries {
+        // Nothing of a ticket created after the period can fall inside it: the weekly passes
+        // of a long export skip most tickets here.
+        if e.timeline.created >= end {
+            continue;
+        }
         let c = counts_of(&e, start, end);
         if c == Counts::default() {
             continue;
@@ -278,24 +294,24 @@ pub fn period_metrics<'a>(
             m.first_contact_resolutions += u32::from(x.first_contact_resolution);
         }
         m.reopened += u32::from(e.timeline.reopens().any(|r| inside(r.at)));
-        let kind = t.kind.map_or(NONE, kind_name).to_string();
-        let priority = t.priority.map_or(NONE, priority_name).to_string();
-        let agent = x.agent.clone().unwrap_or_else(|| NONE.to_string());
+        let kind = t.kind.map_or(NONE, kind_name);
+        let priority = t.priority.map_or(NONE, priority_name);
+        let agent = x.agent.as_deref().unwrap_or(NONE);
         for (dim, key) in [(0, kind), (1, priority), (4, agent)] {
             add(dims[dim].entry(key).or_default(), c);
         }
         for tag in &t.tags {
-            add(dims[2].entry(tag.clone()).or_default(), c);
+            add(dims[2].entry(tag.as_str()).or_default(), c);
         }
         for a in &t.accounts {
-            add(dims[3].entry(a.clone()).or_default(), c);
+            add(dims[3].entry(a.as_str()).or_default(), c);
         }
         if c.active == 1 {
             if let Some(o) = &t.organisation {
-                *orgs.entry(o.clone()).or_insert(0) += 1;
+                *orgs.entry(o.as_str()).or_insert(0) += 1;
             }
             for tag in &t.tags {
-                *tags.entry(tag.clone()).or_insert(0) += 1;
+                *tags.entry(tag.as_str()).or_insert(0) += 1;
             }
         }
     }

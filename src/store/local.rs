@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::pack::RecordDecoder;
+use super::pack::{BlobRef, PackReader, RecordDecoder};
 use super::{Error, Hash, MessageEntry, MessageRecord, Result, Store, decode};
 
 /// A stored message as a rebuild needs it.
@@ -26,6 +26,63 @@ fn hash_of(key: &[u8]) -> Option<Hash> {
     key.get(1..17).and_then(|h| h.try_into().ok())
 }
 
+/// How far one read of a pack may reach to take the frames of the entries that follow.
+const WINDOW_BYTES: u64 = 1 << 20;
+
+/// One reader thread's view of a pack: the bytes of the last read, which may hold the frames of
+/// several entries that lie one after another (bulk reads sort entries by their place in the
+/// packs), so a rebuild reads the packs in large pieces instead of one read per message.
+pub(super) struct Window<'e> {
+    entries: &'e [(Hash, MessageEntry)],
+    /// The entry being read, as an index into `entries`.
+    at: usize,
+    pack: u32,
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl<'e> Window<'e> {
+    fn new(entries: &'e [(Hash, MessageEntry)]) -> Window<'e> {
+        Window {
+            entries,
+            at: 0,
+            pack: 0,
+            start: 0,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// The compressed frame of `blob` (the entry at `self.at`), read together with the frames
+    /// after it when they are close.
+    fn frame(&mut self, store: &Store, blob: &BlobRef) -> std::io::Result<&[u8]> {
+        let end = blob.offset + u64::from(blob.frame_len);
+        let inside = self.pack == blob.pack
+            && self.start <= blob.offset
+            && end <= self.start + self.bytes.len() as u64;
+        if !inside {
+            let mut reach = end;
+            for (_, next) in &self.entries[self.at + 1..] {
+                let next_end = next.blob.offset + u64::from(next.blob.frame_len);
+                if next.blob.pack != blob.pack
+                    || next.blob.offset < reach
+                    || next_end - blob.offset > WINDOW_BYTES
+                {
+                    break;
+                }
+                reach = next_end;
+            }
+            self.bytes =
+                store
+                    .reader
+                    .window(blob.pack, blob.offset, (reach - blob.offset) as usize)?;
+            self.pack = blob.pack;
+            self.start = blob.offset;
+        }
+        let from = (blob.offset - self.start) as usize;
+        Ok(&self.bytes[from..from + blob.frame_len as usize])
+    }
+}
+
 impl Store {
     /// Every stored message with its record, read in parallel (a rebuild's first step).
     pub fn rows(&self) -> Result<Vec<Row>> {
@@ -34,6 +91,8 @@ impl Store {
 
     /// Every stored message, turned into what the caller needs inside the reader threads, so
     /// the full records never pile up in memory (`None` skips a message).
+    /// They come in the order they sit in the packs, which lets the readers take many entries
+    /// in one read.
     pub fn rows_with<T: Send>(&self, f: impl Fn(Row) -> Option<T> + Sync) -> Result<Vec<T>> {
         let mut entries: Vec<(Hash, MessageEntry)> = Vec::new();
         for kv in self.db.scan_prefix(b"m") {
@@ -42,6 +101,7 @@ impl Store {
                 entries.push((h, decode(&k, &v)?));
             }
         }
+        entries.sort_unstable_by_key(|(_, e)| (e.blob.pack, e.blob.offset));
         self.rows_of(entries, &f)
     }
 
@@ -61,10 +121,10 @@ impl Store {
         entries: Vec<(Hash, MessageEntry)>,
         f: &(impl Fn(Row) -> Option<T> + Sync),
     ) -> Result<Vec<T>> {
-        self.in_parallel(entries, |dec, h, e| {
-            let bytes = self
-                .reader
-                .record_with(dec, &e.blob)
+        self.in_parallel(entries, |dec, window, h, e| {
+            let bytes = window
+                .frame(self, &e.blob)
+                .and_then(|frame| PackReader::record_in(dec, frame, &e.blob))
                 .map_err(|e| self.pack_err(e))?;
             Ok(f(Row {
                 hash: *h,
@@ -75,11 +135,11 @@ impl Store {
     }
 
     /// Runs `f` over message entries on a few reader threads (each with its own decompression
-    /// context), keeping the entries' order.
+    /// context and read window), keeping the entries' order.
     fn in_parallel<T: Send>(
         &self,
         entries: Vec<(Hash, MessageEntry)>,
-        f: impl Fn(&mut RecordDecoder, &Hash, &MessageEntry) -> Result<Option<T>> + Sync,
+        f: impl Fn(&mut RecordDecoder, &mut Window, &Hash, &MessageEntry) -> Result<Option<T>> + Sync,
     ) -> Result<Vec<T>> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -93,9 +153,11 @@ impl Store {
                 .map(|part| {
                     scope.spawn(move || {
                         let mut dec = RecordDecoder::new().map_err(|e| self.pack_err(e))?;
+                        let mut window = Window::new(part);
                         let mut out = Vec::with_capacity(part.len());
-                        for (h, e) in part {
-                            out.extend(f(&mut dec, h, e)?);
+                        for (i, (h, e)) in part.iter().enumerate() {
+                            window.at = i;
+                            out.extend(f(&mut dec, &mut window, h, e)?);
                         }
                         Ok(out)
                     })
@@ -230,7 +292,7 @@ impl Store {
                 entries.push((*h, e));
             }
         }
-        self.in_parallel(entries, |_, h, e| {
+        self.in_parallel(entries, |_, _, h, e| {
             let (rec, text) = self.reader.entry(&e.blob).map_err(|e| self.pack_err(e))?;
             Ok(f(*h, &e.blob, decode(&super::msg_key(h), &rec)?, text))
         })

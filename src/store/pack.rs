@@ -214,8 +214,22 @@ impl PackReader {
 
     /// The encoded record, decompressed with a context kept across calls: for bulk reads.
     pub fn record_with(&self, dec: &mut RecordDecoder, blob: &BlobRef) -> io::Result<Vec<u8>> {
-        use zstd::stream::raw::Operation;
         let frame = self.frame(blob)?;
+        Self::record_in(dec, &frame, blob)
+    }
+
+    /// Reads `len` bytes of a pack from `offset`: the frames of several entries that lie one
+    /// after another, in one read.
+    pub fn window(&self, pack: u32, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let file = self.file(pack)?;
+        let mut buf = vec![0u8; len];
+        read_exact_at(&file, &mut buf, offset)?;
+        Ok(buf)
+    }
+
+    /// The encoded record of an entry whose compressed frame is `frame`.
+    pub fn record_in(dec: &mut RecordDecoder, frame: &[u8], blob: &BlobRef) -> io::Result<Vec<u8>> {
+        use zstd::stream::raw::Operation;
         dec.dctx.reinit()?;
         let mut out = vec![0u8; blob.record_len as usize];
         let (mut read, mut written) = (0, 0);

@@ -118,3 +118,35 @@ fn second_process_on_the_same_dir_gets_a_clear_error() {
     let err = Store::open(dir.path(), "siphon sync").err().unwrap();
     assert!(err.to_string().contains("in use by siphon watch"), "{err}");
 }
+
+#[test]
+fn bulk_reads_in_windows_give_every_record_as_single_reads_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), "test").unwrap();
+    let inbox = store.folder_or_create("support", "INBOX").unwrap();
+    // Sizes from a few bytes to over the 1 MB window, so some frames share a read and some
+    // need one of their own.
+    let mail: Vec<String> = (0..40u32)
+        .map(|i| {
+            let filler: String = (0..(i * i * 700))
+                .map(|n| char::from(b'a' + ((n * 7 + i) % 26) as u8))
+                .collect();
+            format!("Message-ID: <m{i}@x>\r\nSubject: n{i}\r\n\r\n{filler}")
+        })
+        .collect();
+    let items = mail
+        .iter()
+        .enumerate()
+        .map(|(i, m)| prepared(&store, i as u32 + 1, m))
+        .collect();
+    store.ingest(&inbox, items).unwrap();
+    let rows = store.rows().unwrap();
+    assert_eq!(rows.len(), mail.len());
+    for row in &rows {
+        assert_eq!(Some(&row.record), store.message(&row.hash).unwrap().as_ref());
+    }
+    let mut subjects: Vec<String> = rows.into_iter().map(|r| r.record.subject).collect();
+    subjects.sort_by_key(|s| s[1..].parse::<u32>().unwrap());
+    let want: Vec<String> = (0..40).map(|i| format!("n{i}")).collect();
+    assert_eq!(subjects, want);
+}
