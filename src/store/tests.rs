@@ -143,7 +143,10 @@ fn bulk_reads_in_windows_give_every_record_as_single_reads_do() {
     let rows = store.rows().unwrap();
     assert_eq!(rows.len(), mail.len());
     for row in &rows {
-        assert_eq!(Some(&row.record), store.message(&row.hash).unwrap().as_ref());
+        assert_eq!(
+            Some(&row.record),
+            store.message(&row.hash).unwrap().as_ref()
+        );
     }
     let mut subjects: Vec<String> = rows.into_iter().map(|r| r.record.subject).collect();
     subjects.sort_by_key(|s| s[1..].parse::<u32>().unwrap());
