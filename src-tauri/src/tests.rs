@@ -182,6 +182,40 @@ fn mock_app(dir: &std::path::Path) -> tauri::App<MockRuntime> {
     app
 }
 
+/// The demo app on the mock runtime and its main window (keep the app alive with it).
+fn demo_window(
+    dir: &std::path::Path,
+) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+    let app = mock_app(dir);
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+/// Sets "me" to the demo's Maya and returns the id of the first ticket of the Open view.
+fn as_maya_first_open_ticket(webview: &tauri::WebviewWindow<MockRuntime>) -> String {
+    call(
+        webview,
+        "me_set",
+        json!({ "name": "Maya Chen", "email": "maya@acme.example" }),
+    )
+    .unwrap();
+    let list = call(
+        webview,
+        "list_open",
+        json!({ "source": { "by": "view", "view": "open" } }),
+    )
+    .unwrap();
+    let rows = call(
+        webview,
+        "list_rows",
+        json!({ "list": list["list"], "start": 0, "count": 1 }),
+    )
+    .unwrap();
+    rows[0]["id"].as_str().unwrap().to_owned()
+}
+
 fn call(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
@@ -205,10 +239,7 @@ fn call(
 #[test]
 fn commands_answer_through_the_ipc() {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_app(dir.path());
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = demo_window(dir.path());
 
     let info = call(&webview, "app_info", json!({})).unwrap();
     assert_eq!(info["demo"], true);
@@ -300,29 +331,8 @@ fn commands_answer_through_the_ipc() {
 #[test]
 fn answer_commands_fill_templates_add_notes_and_refuse_what_cannot_be_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_app(dir.path());
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    call(
-        &webview,
-        "me_set",
-        json!({ "name": "Maya Chen", "email": "maya@acme.example" }),
-    )
-    .unwrap();
-    let list = call(
-        &webview,
-        "list_open",
-        json!({ "source": { "by": "view", "view": "open" } }),
-    )
-    .unwrap();
-    let rows = call(
-        &webview,
-        "list_rows",
-        json!({ "list": list["list"], "start": 0, "count": 1 }),
-    )
-    .unwrap();
-    let id = rows[0]["id"].as_str().unwrap().to_owned();
+    let (_app, webview) = demo_window(dir.path());
+    let id = as_maya_first_open_ticket(&webview);
 
     let templates = call(&webview, "templates_list", json!({})).unwrap();
     assert!(
@@ -408,29 +418,8 @@ fn answer_commands_fill_templates_add_notes_and_refuse_what_cannot_be_sent() {
 fn forwards_and_new_conversations_queue_like_replies_and_refuse_what_cannot_be_sent() {
     use siphon::account::{Config, Security, SmtpSettings};
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_app(dir.path());
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    call(
-        &webview,
-        "me_set",
-        json!({ "name": "Maya Chen", "email": "maya@acme.example" }),
-    )
-    .unwrap();
-    let list = call(
-        &webview,
-        "list_open",
-        json!({ "source": { "by": "view", "view": "open" } }),
-    )
-    .unwrap();
-    let rows = call(
-        &webview,
-        "list_rows",
-        json!({ "list": list["list"], "start": 0, "count": 1 }),
-    )
-    .unwrap();
-    let id = rows[0]["id"].as_str().unwrap().to_owned();
+    let (_app, webview) = demo_window(dir.path());
+    let id = as_maya_first_open_ticket(&webview);
     let page = call(&webview, "ticket_open", json!({ "id": id })).unwrap();
     let first = page["detail"]["messages"][0]["message_id"]
         .as_str()
@@ -550,10 +539,7 @@ fn forwards_and_new_conversations_queue_like_replies_and_refuse_what_cannot_be_s
 #[test]
 fn reports_cover_the_demo_and_export_with_progress() {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_app(dir.path());
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = demo_window(dir.path());
     // The demo's mail is dated relative to its import: the last 90 days hold all of it.
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -610,10 +596,7 @@ fn civil(days: i64) -> String {
 #[test]
 fn the_weekly_export_is_set_shown_and_turned_off_through_the_ipc() {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_app(dir.path());
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = demo_window(dir.path());
 
     let off = call(&webview, "export_schedule_get", json!({})).unwrap();
     assert_eq!(off["schedule"], Value::Null, "{off}");
