@@ -133,6 +133,18 @@ fn body_file(w: &Workspace, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// `siphon reply ID --no-undo` killed at a point of the send (`SIPHON_FAULT`).
+fn crash_while_replying(w: &Workspace, id: &str, fault: &str) {
+    let body = body_file(w, "Done.");
+    let out = w
+        .cmd()
+        .args(["reply", id, "--body-file", &body, "--no-undo"])
+        .env("SIPHON_FAULT", fault)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{fault} must stop the process");
+}
+
 /// `siphon reply ID --body-file BODY --no-undo --json`, whatever its exit status: the record
 /// as it ended.
 fn reply_now(w: &Workspace, id: &str, body: &str) -> Value {
@@ -330,14 +342,7 @@ fn offline_replies_queue_and_go_out_exactly_once_when_the_server_returns() {
 fn a_crash_after_the_servers_250_does_not_send_twice() {
     let s = setup(&[marie("m5@client.test")]);
     let id = ticket_of(&s.w, "m5@client.test");
-    let body = body_file(&s.w, "Done.");
-    let out =
-        s.w.cmd()
-            .args(["reply", &id, "--body-file", &body, "--no-undo"])
-            .env("SIPHON_FAULT", "send-after-accept")
-            .output()
-            .unwrap();
-    assert!(!out.status.success(), "the fault must stop the process");
+    crash_while_replying(&s.w, &id, "send-after-accept");
     let left = outbox(&s.w);
     assert_eq!(left.len(), 1);
     assert_eq!(left[0]["state"], "sending", "{left:?}");
@@ -372,14 +377,7 @@ fn a_crash_after_250_is_settled_by_the_servers_own_sent_copy() {
     let s = setup(&[marie("m6@client.test")]);
     s.w.ok(&["account", "set", "support", "--smtp-saves-sent", "true"]);
     let id = ticket_of(&s.w, "m6@client.test");
-    let body = body_file(&s.w, "Done.");
-    let out =
-        s.w.cmd()
-            .args(["reply", &id, "--body-file", &body, "--no-undo"])
-            .env("SIPHON_FAULT", "send-after-accept")
-            .output()
-            .unwrap();
-    assert!(!out.status.success());
+    crash_while_replying(&s.w, &id, "send-after-accept");
     let item = outbox(&s.w).remove(0);
     let mid = item["message_id"].as_str().unwrap().to_string();
     // The copy a server that files its own would have made: the run finds it and marks the
@@ -403,14 +401,7 @@ fn a_crash_after_250_is_settled_by_the_servers_own_sent_copy() {
 fn a_crash_before_data_holds_the_message_and_retry_sends_it_once() {
     let s = setup(&[marie("m7@client.test")]);
     let id = ticket_of(&s.w, "m7@client.test");
-    let body = body_file(&s.w, "Done.");
-    let out =
-        s.w.cmd()
-            .args(["reply", &id, "--body-file", &body, "--no-undo"])
-            .env("SIPHON_FAULT", "send-before-data")
-            .output()
-            .unwrap();
-    assert!(!out.status.success());
+    crash_while_replying(&s.w, &id, "send-before-data");
     let item = outbox(&s.w).remove(0);
     assert_eq!(item["state"], "sending");
     let mid = item["message_id"].as_str().unwrap().to_string();
