@@ -23,6 +23,9 @@ pub enum Error {
     Compose(#[from] compose::Error),
     #[error(transparent)]
     Credential(#[from] crate::account::credential::Error),
+    /// Reaching the Sent folder over IMAP failed.
+    #[error(transparent)]
+    Imap(#[from] crate::imap::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -134,7 +134,7 @@ async fn recover(
     if let Some(account) = account_of(config, &item)
         && super::sent::server_saves_sent(account)
     {
-        match found_in_sent(account, secrets, &item.message_id).await {
+        match in_sent(account, secrets, &item.message_id, None).await {
             Ok(true) => {
                 item.state = State::Sent;
                 item.sent_at = Some(now);
@@ -163,23 +163,23 @@ async fn recover(
     Ok(item)
 }
 
-async fn found_in_sent(
+/// Looks for the message in the account's Sent folder and, with `raw`, files it there when it
+/// is missing. Returns whether it was there already.
+async fn in_sent(
     account: &Account,
     secrets: &mut Secrets<'_>,
     message_id: &str,
+    raw: Option<&[u8]>,
 ) -> Result<bool> {
     let secret = secrets.get(account, Use::Imap).await?;
-    let mut conn = Connection::open(account, &secret)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let folder = super::sent::sent_folder(&mut conn, account)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let held = super::sent::holds(&mut conn, &folder, message_id)
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut conn = Connection::open(account, &secret).await?;
+    let folder = super::sent::sent_folder(&mut conn, account).await?;
+    let there = super::sent::holds(&mut conn, &folder, message_id).await?;
+    if let (false, Some(raw)) = (there, raw) {
+        super::sent::append(&mut conn, &folder, raw).await?;
+    }
     conn.logout().await;
-    Ok(held)
+    Ok(there)
 }
 
 async fn send_one(
@@ -276,31 +276,9 @@ async fn copy_to_sent(
         return Ok(item);
     };
     let raw = outbox.raw(&item.id)?;
-    let result: std::result::Result<(), String> = async {
-        let secret = secrets
-            .get(account, Use::Imap)
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut conn = Connection::open(account, &secret)
-            .await
-            .map_err(|e| e.to_string())?;
-        let folder = super::sent::sent_folder(&mut conn, account)
-            .await
-            .map_err(|e| e.to_string())?;
-        let there = super::sent::holds(&mut conn, &folder, &item.message_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !there {
-            super::sent::append(&mut conn, &folder, &raw)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        conn.logout().await;
-        Ok(())
-    }
-    .await;
+    let result = in_sent(account, secrets, &item.message_id, Some(&raw)).await;
     match result {
-        Ok(()) => {
+        Ok(_) => {
             item.copied = true;
             item.last_error = None;
             item.error_kind = None;

@@ -11,9 +11,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{COLUMNS, Cell, Context, Sink};
+use super::{COLUMNS, Cell, Context, Sink, io};
+use crate::report::Result;
 use crate::report::calendar::Calendar;
-use crate::report::{Error, Result};
 
 /// Characters that make a spreadsheet read a cell as a formula.
 const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -83,13 +83,6 @@ impl Csv {
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.out.write_all(bytes).map_err(|e| io(&self.path, e))
-    }
-}
-
-fn io(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source,
     }
 }
 

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono::TimeZone;
 use serde_json::{Map, Value, json};
 
-use super::{COLUMNS, Cell, Context, Sink};
+use super::{COLUMNS, Cell, Context, Sink, io};
+use crate::report::Result;
 use crate::report::calendar::Calendar;
-use crate::report::{Error, Result};
 
 /// A cell as a JSON value.
 pub fn value(cell: &Cell, cal: &Calendar) -> Value {
@@ -62,13 +62,6 @@ impl Json {
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.out.write_all(bytes).map_err(|e| io(&self.path, e))
-    }
-}
-
-fn io(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source,
     }
 }
 

@@ -140,6 +140,14 @@ pub const COLUMNS: &[Column] = &[
     col("Link", "link", Shape::Link, 28.0),
 ];
 
+/// A write to an export file that failed, naming the file.
+fn io(path: &std::path::Path, source: std::io::Error) -> super::Error {
+    super::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 fn status_name(s: Shown) -> &'static str {
     match s {
         Shown::Open => "open",
