@@ -468,9 +468,10 @@ impl Data {
         }
     }
 
-    fn ids(&self) -> Vec<&str> {
+    /// The full ids starting with `prefix`, in order.
+    fn ids_from(&self, prefix: &str) -> Vec<&str> {
         self.layered()
-            .map(|l| l.overlay.ids(&l.frozen))
+            .map(|l| l.overlay.ids_from(&l.frozen, prefix))
             .unwrap_or_default()
     }
 
@@ -487,10 +488,22 @@ impl Data {
             .and_then(|l| l.overlay.holder(&l.frozen, hash))
     }
 
-    /// The posting lists whose key starts with `prefix`, with their keys.
-    fn lists_under(&self, prefix: &[u8]) -> Vec<overlay::KeyedList<'_>> {
+    /// The posting lists whose key starts with `prefix` and that `keep` accepts, with their
+    /// keys (no other list is read).
+    fn lists_under(
+        &self,
+        prefix: &[u8],
+        keep: &dyn Fn(&[u8]) -> bool,
+    ) -> Vec<overlay::KeyedList<'_>> {
         self.layered()
-            .map(|l| l.overlay.lists_under(&l.frozen, prefix))
+            .map(|l| l.overlay.lists_under(&l.frozen, prefix, keep))
+            .unwrap_or_default()
+    }
+
+    /// The keys of the non-empty lists under `prefix`, with their lengths in entries.
+    fn lengths_under(&self, prefix: &[u8]) -> Vec<(Cow<'_, [u8]>, usize)> {
+        self.layered()
+            .map(|l| l.overlay.lengths_under(&l.frozen, prefix))
             .unwrap_or_default()
     }
 
@@ -507,12 +520,14 @@ impl Data {
                     .filter_map(|s| self.list(&list_key(b'x', b'n', "", *s))),
             ),
             Pick::Field(field, accept) => {
-                let lists = self.lists_under(&[b'x', field.byte()]);
-                gather(lists.into_iter().filter_map(|(key, entries)| {
-                    // key = x field value 0x00 status
-                    let value = key.get(2..key.len().saturating_sub(2))?;
-                    accept(std::str::from_utf8(value).ok()?).then_some(entries)
-                }))
+                // key = x field value 0x00 status
+                let keep = |key: &[u8]| {
+                    key.get(2..key.len().saturating_sub(2))
+                        .and_then(|v| std::str::from_utf8(v).ok())
+                        .is_some_and(accept)
+                };
+                let lists = self.lists_under(&[b'x', field.byte()], &keep);
+                gather(lists.into_iter().map(|(_, entries)| entries))
             }
             Pick::And(ps) => {
                 let mut out: Option<Vec<Entry>> = None;
@@ -843,12 +858,9 @@ impl Index {
     pub fn with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
         let prefix = prefix.to_ascii_lowercase();
         let d = self.lock()?;
-        let ids = d.ids();
-        let from = ids.partition_point(|k| *k < prefix.as_str());
-        Ok(ids[from..]
-            .iter()
-            .take_while(|k| k.starts_with(&prefix))
-            .map(|k| k.to_string())
+        Ok(d.ids_from(&prefix)
+            .into_iter()
+            .map(str::to_string)
             .collect())
     }
 
@@ -995,7 +1007,7 @@ impl Index {
         let d = self.lock()?;
         let wanted: Vec<u8> = statuses.iter().map(|s| status_byte(*s)).collect();
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        for (key, list) in d.lists_under(&[b'x', field.byte()]) {
+        for (key, n) in d.lengths_under(&[b'x', field.byte()]) {
             let Some((&status, rest)) = key[2..].split_last() else {
                 continue;
             };
@@ -1005,7 +1017,7 @@ impl Index {
             if wanted.contains(&status) && !value.is_empty() {
                 *counts
                     .entry(String::from_utf8_lossy(value).into_owned())
-                    .or_default() += list.len() / 24;
+                    .or_default() += n;
             }
         }
         Ok(counts.into_iter().collect())

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{Entry, Wakes};
 use crate::store::pack::read_exact_at;
@@ -27,6 +27,59 @@ const AT: usize = ID + 8;
 const MEMBER: usize = 20;
 const DIR: usize = 16;
 const HEADER: usize = 5 * 4 + 8;
+/// Decompressed blocks kept for reuse (about 25 KB each at a 100,000-message store): the pages
+/// being scrolled and the tickets being opened, not the whole index once a list was read end to
+/// end.
+const BLOCKS_KEPT: usize = 96;
+
+/// The blocks read lately, and the decompression context they share.
+struct Blocks {
+    kept: HashMap<usize, (Arc<[u8]>, u64)>,
+    clock: u64,
+    zstd: Option<zstd::bulk::Decompressor<'static>>,
+}
+
+impl Blocks {
+    fn new() -> Blocks {
+        Blocks {
+            kept: HashMap::new(),
+            clock: 0,
+            zstd: None,
+        }
+    }
+
+    fn get(&mut self, b: usize) -> Option<Arc<[u8]>> {
+        self.clock += 1;
+        let now = self.clock;
+        self.kept.get_mut(&b).map(|(bytes, used)| {
+            *used = now;
+            bytes.clone()
+        })
+    }
+
+    fn keep(&mut self, b: usize, bytes: Arc<[u8]>) {
+        if self.kept.len() >= BLOCKS_KEPT
+            && let Some(oldest) = self
+                .kept
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| *k)
+        {
+            self.kept.remove(&oldest);
+        }
+        self.kept.insert(b, (bytes, self.clock));
+    }
+
+    fn decompress(&mut self, z: &[u8]) -> Option<Vec<u8>> {
+        if self.zstd.is_none() {
+            self.zstd = zstd::bulk::Decompressor::new().ok();
+        }
+        let d = self.zstd.as_mut()?;
+        let capacity = zstd::zstd_safe::get_frame_content_size(z).ok().flatten()?;
+        d.decompress(z, usize::try_from(capacity).ok()?.min(1 << 28))
+            .ok()
+    }
+}
 
 fn corrupt(reason: impl ToString) -> Error {
     Error::Corrupt {
@@ -57,7 +110,8 @@ pub struct Frozen {
     dir_: usize,
     keys_: usize,
     entries: Vec<OnceLock<Vec<u8>>>,
-    blocks: Vec<OnceLock<Vec<u8>>>,
+    blocks: Mutex<Blocks>,
+    block_count: usize,
     pub wakes: Wakes,
 }
 
@@ -193,7 +247,8 @@ impl Frozen {
             dir_,
             keys_,
             entries: (0..lists).map(|_| OnceLock::new()).collect(),
-            blocks: (0..blocks).map(|_| OnceLock::new()).collect(),
+            blocks: Mutex::new(Blocks::new()),
+            block_count: blocks,
             wakes,
         };
         // The last block must end where the file does.
@@ -216,26 +271,36 @@ impl Frozen {
     }
 
     /// The decompressed block of rows `b` (empty if it cannot be read).
-    fn block(&self, b: usize) -> &[u8] {
-        self.blocks[b].get_or_init(|| {
+    fn block(&self, b: usize) -> Arc<[u8]> {
+        let mut blocks = self
+            .blocks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(bytes) = blocks.get(b) {
+            return bytes;
+        }
+        let bytes: Arc<[u8]> = if b < self.block_count {
             let from = b.checked_sub(1).map_or(0, |p| self.block_end(p));
             let to = self.block_end(b);
             let mut z = vec![0u8; to.saturating_sub(from) as usize];
             read_exact_at(&self.file, &mut z, self.blocks_at + from)
                 .ok()
-                .and_then(|_| zstd::bulk::decompress(&z, 1 << 28).ok())
+                .and_then(|_| blocks.decompress(&z))
                 .unwrap_or_default()
-        })
+                .into()
+        } else {
+            Arc::from(Vec::new())
+        };
+        blocks.keep(b, bytes.clone());
+        bytes
     }
 
     pub fn row(&self, i: usize) -> Result<Ticket> {
         let at = self.at_ + i * AT;
         let start = u32_at(&self.head, at + ID) as usize;
         let len = u32_at(&self.head, at + ID + 4) as usize;
-        let bytes = self
-            .block(i / BLOCK)
-            .get(start..start + len)
-            .unwrap_or_default();
+        let block = self.block(i / BLOCK);
+        let bytes = block.get(start..start + len).unwrap_or_default();
         postcard::from_bytes(bytes).map_err(|e| Error::Corrupt {
             key: format!("ticket {}", self.fid(i)),
             reason: e.to_string(),
@@ -304,13 +369,23 @@ impl Frozen {
         (l < self.lists && self.key(l) == key).then(|| self.entries(l))
     }
 
-    /// The lists whose key starts with `prefix`, with their keys.
-    pub fn lists_under(&self, prefix: &[u8]) -> Vec<(&[u8], &[u8])> {
-        let from = partition(self.lists, |l| self.key(l) < prefix);
-        (from..self.lists)
-            .take_while(|l| self.key(*l).starts_with(prefix))
-            .map(|l| (self.key(l), self.entries(l)))
+    /// The keys of the lists under `prefix`, each with its length in entries, read from the
+    /// directory alone (no list is read).
+    pub fn lengths_under(&self, prefix: &[u8]) -> Vec<(&[u8], usize)> {
+        self.lists_in(prefix)
+            .map(|l| {
+                (
+                    self.key(l),
+                    u32_at(&self.head, self.dir_ + l * DIR + 12) as usize / 24,
+                )
+            })
             .collect()
+    }
+
+    /// The lists (by number) whose key starts with `prefix`.
+    fn lists_in<'a>(&'a self, prefix: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        let from = partition(self.lists, |l| self.key(l) < prefix);
+        (from..self.lists).take_while(move |l| self.key(*l).starts_with(prefix))
     }
 }
 

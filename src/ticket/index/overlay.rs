@@ -169,14 +169,21 @@ impl Overlay {
     }
 
     /// The non-empty posting lists whose key starts with `prefix`, with their keys, in key order.
-    pub fn lists_under<'f>(&self, f: &'f Frozen, prefix: &[u8]) -> Vec<KeyedList<'f>> {
+    /// Only the lists whose key `keep` accepts are read.
+    pub fn lists_under<'f>(
+        &self,
+        f: &'f Frozen,
+        prefix: &[u8],
+        keep: &dyn Fn(&[u8]) -> bool,
+    ) -> Vec<KeyedList<'f>> {
         let mut keys: BTreeMap<Cow<'f, [u8]>, ()> = f
-            .lists_under(prefix)
+            .lengths_under(prefix)
             .into_iter()
+            .filter(|(k, _)| keep(k))
             .map(|(k, _)| (Cow::Borrowed(k), ()))
             .collect();
         for k in self.added.keys().chain(self.removed.keys()) {
-            if k.starts_with(prefix) && !keys.contains_key(k.as_slice()) {
+            if k.starts_with(prefix) && keep(k) && !keys.contains_key(k.as_slice()) {
                 keys.insert(Cow::Owned(k.clone()), ());
             }
         }
@@ -188,14 +195,36 @@ impl Overlay {
             .collect()
     }
 
-    /// Every full id now, in order.
-    pub fn ids<'a>(&'a self, f: &'a Frozen) -> Vec<&'a str> {
-        let saved = (0..f.len())
+    /// The keys of the non-empty lists under `prefix` with their lengths in entries: from the
+    /// saved directory, except for the lists changed since (those are merged and counted).
+    pub fn lengths_under<'f>(&self, f: &'f Frozen, prefix: &[u8]) -> Vec<(Cow<'f, [u8]>, usize)> {
+        let changed = |k: &[u8]| self.added.contains_key(k) || self.removed.contains_key(k);
+        let mut out: BTreeMap<Cow<'f, [u8]>, usize> = f
+            .lengths_under(prefix)
+            .into_iter()
+            .filter(|(k, _)| !changed(k))
+            .map(|(k, n)| (Cow::Borrowed(k), n))
+            .collect();
+        for (k, l) in self.lists_under(f, prefix, &|k| changed(k)) {
+            out.insert(k, l.len() / 24);
+        }
+        out.into_iter().filter(|(_, n)| *n > 0).collect()
+    }
+
+    /// The full ids starting with `prefix` now, in order: found by searching the saved ids in
+    /// place, not by listing them all.
+    pub fn ids_from<'a>(&'a self, f: &'a Frozen, prefix: &str) -> Vec<&'a str> {
+        let saved = (f.position(prefix)..f.len())
             .map(|i| f.fid(i))
+            .take_while(|fid| fid.starts_with(prefix))
             .filter(|fid| !self.tickets.contains_key(*fid));
         let changed = self
             .tickets
-            .iter()
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(prefix))
             .filter(|(_, t)| t.is_some())
             .map(|(k, _)| k.as_str());
         let mut out: Vec<&str> = saved.chain(changed).collect();

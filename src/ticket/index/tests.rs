@@ -283,6 +283,15 @@ fn agrees(ix: &Index, live: &BTreeMap<String, Ticket>, conds: &[Cond], gone: &[[
         let mut want = (*t).clone();
         want.id = id.clone();
         assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        // A prefix finds exactly the ids it starts, saved or changed since.
+        for prefix in [id.as_str(), &t.full_id[..t.full_id.len().min(2)]] {
+            let starting: Vec<&str> = full
+                .iter()
+                .copied()
+                .filter(|f| f.starts_with(prefix))
+                .collect();
+            assert_eq!(ix.with_prefix(prefix).unwrap(), starting, "{prefix}");
+        }
         for h in &t.hashes {
             assert_eq!(ix.holder_of(h).unwrap(), Some(t.full_id.clone()));
         }
