@@ -258,21 +258,24 @@ impl Engine {
             });
         }
         // Snippets are made for the rows shown (see `rows`), not for every result.
-        let hits = self.search_with(text, SEARCH_LIMIT, false, 0)?;
+        let found = match self.matches(text, SEARCH_LIMIT, false, 0)? {
+            super::search::Found::Messages(m) => m.hits,
+            super::search::Found::Tickets(_) => Vec::new(),
+        };
         let mut listing = Listing {
             ranked: true,
             query: Some(text.clone()),
             ..Listing::default()
         };
-        for h in hits {
+        for m in found {
             listing.matched.insert(
-                h.full_id.clone(),
+                m.full_id.clone(),
                 Matched {
-                    blob: h.blob,
+                    blob: m.blob,
                     snippet: None,
                 },
             );
-            listing.ids.push(h.full_id);
+            listing.ids.push(m.full_id);
         }
         Ok(listing)
     }

@@ -364,6 +364,49 @@ impl Engine {
         by_date: bool,
         snippets: usize,
     ) -> Result<Vec<SearchHit>> {
+        let found = match self.matches(text, limit, by_date, snippets)? {
+            Found::Tickets(hits) => return Ok(hits),
+            Found::Messages(m) => m,
+        };
+        let tickets = &found.tickets;
+        let mut texts = found.texts.into_iter();
+        let mut results = Vec::with_capacity(found.hits.len());
+        for m in found.hits {
+            let Some(t) = tickets.get(&m.full_id)? else {
+                continue;
+            };
+            let message_id = t
+                .hashes
+                .iter()
+                .position(|h| *h == m.hash)
+                .and_then(|i| t.message_ids.get(i).cloned())
+                .unwrap_or_default();
+            let (snippet, highlights) = texts.next().unwrap_or_default();
+            results.push(SearchHit {
+                id: t.id.clone(),
+                full_id: t.full_id.clone(),
+                subject: t.subject.clone(),
+                status: t.status,
+                score: if found.by_date { 0.0 } else { m.score },
+                message_id,
+                snippet,
+                highlights,
+                blob: m.blob,
+            });
+        }
+        Ok(results)
+    }
+
+    /// The tickets a query finds, best first, each with its best matching message: from the
+    /// two indexes alone, without reading a ticket (a list of results needs no more until its
+    /// rows are shown). Snippets are made for the first `snippets`.
+    pub(super) fn matches(
+        &mut self,
+        text: &str,
+        limit: usize,
+        by_date: bool,
+        snippets: usize,
+    ) -> Result<Found> {
         let q = parse(text)?;
         let (msg_part, ticket_part) = index::split(&q);
         // A one-shot search after a sync answers from the two indexes alone; otherwise (or in a
@@ -385,21 +428,23 @@ impl Engine {
             // Filters only: the ticket index answers, newest activity first.
             let all = Query::And(Vec::new());
             let p = pick(ticket_part.as_ref().unwrap_or(&all), me.as_ref());
-            return Ok(tickets
-                .pick(&p, limit)?
-                .into_iter()
-                .map(|t| SearchHit {
-                    id: t.id.clone(),
-                    full_id: t.full_id.clone(),
-                    subject: t.subject.clone(),
-                    status: t.status,
-                    score: 0.0,
-                    message_id: t.message_ids.last().cloned().unwrap_or_default(),
-                    snippet: String::new(),
-                    highlights: Vec::new(),
-                    blob: None,
-                })
-                .collect());
+            return Ok(Found::Tickets(
+                tickets
+                    .pick(&p, limit)?
+                    .into_iter()
+                    .map(|t| SearchHit {
+                        id: t.id.clone(),
+                        full_id: t.full_id.clone(),
+                        subject: t.subject.clone(),
+                        status: t.status,
+                        score: 0.0,
+                        message_id: t.message_ids.last().cloned().unwrap_or_default(),
+                        snippet: String::new(),
+                        highlights: Vec::new(),
+                        blob: None,
+                    })
+                    .collect(),
+            ));
         };
         // Without a word to score by (dates, attachments), every match ties: newest first.
         let by_date = by_date || !has_words(&msg_part);
@@ -419,10 +464,8 @@ impl Engine {
         loop {
             let hits = ix.run(&*tq, by_date, want).map_err(index_err)?;
             let exhausted = hits.len() < want;
-            let mut out: Vec<(Hash, String)> = Vec::new();
+            let mut out: Vec<Match> = Vec::new();
             let mut seen = std::collections::HashSet::new();
-            let mut scores = Vec::new();
-            let mut blobs = Vec::new();
             for index::Hit {
                 hash, score, blob, ..
             } in hits
@@ -430,15 +473,18 @@ impl Engine {
                 if out.len() >= limit {
                     break;
                 }
-                let Some(fid) = tickets.holder_of(&hash)? else {
+                let Some(full_id) = tickets.holder_of(&hash)? else {
                     continue;
                 };
-                if !seen.insert(fid.clone()) {
+                if !seen.insert(full_id.clone()) {
                     continue;
                 }
-                out.push((hash, fid));
-                scores.push(score);
-                blobs.push(blob);
+                out.push(Match {
+                    hash,
+                    full_id,
+                    score,
+                    blob,
+                });
             }
             if out.len() < limit && !exhausted {
                 want *= 4;
@@ -446,30 +492,39 @@ impl Engine {
             }
             // Only what is shown is decoded and read, straight from the packs.
             let shown = snippets.min(out.len());
-            let mut texts = snippet_texts(ix, &*tq, &packs, &blobs[..shown]).into_iter();
-            let mut results = Vec::with_capacity(out.len());
-            for (((hash, fid), score), blob) in out.iter().zip(scores).zip(blobs) {
-                let Some(t) = tickets.get(fid)? else { continue };
-                let message_id = t
-                    .hashes
-                    .iter()
-                    .position(|h| h == hash)
-                    .and_then(|i| t.message_ids.get(i).cloned())
-                    .unwrap_or_default();
-                let (snippet, highlights) = texts.next().unwrap_or_default();
-                results.push(SearchHit {
-                    id: t.id.clone(),
-                    full_id: t.full_id.clone(),
-                    subject: t.subject.clone(),
-                    status: t.status,
-                    score: if by_date { 0.0 } else { score },
-                    message_id,
-                    snippet,
-                    highlights,
-                    blob,
-                });
-            }
-            return Ok(results);
+            let blobs: Vec<Option<BlobRef>> = out[..shown].iter().map(|m| m.blob).collect();
+            let texts = snippet_texts(ix, &*tq, &packs, &blobs);
+            return Ok(Found::Messages(Matches {
+                hits: out,
+                texts,
+                by_date,
+                tickets: tickets.clone(),
+            }));
         }
     }
+}
+
+/// What [`Engine::matches`] found.
+pub(super) enum Found {
+    /// A query of ticket filters only, answered by the ticket index.
+    Tickets(Vec<SearchHit>),
+    /// A query with words: the tickets of the matching messages.
+    Messages(Matches),
+}
+
+pub(super) struct Matches {
+    pub hits: Vec<Match>,
+    /// Snippets with highlights, for the first hits.
+    pub texts: Vec<(String, Vec<[usize; 2]>)>,
+    /// Ranked by date (no word to score by).
+    pub by_date: bool,
+    tickets: Index,
+}
+
+/// A ticket found by one of its messages.
+pub(super) struct Match {
+    pub hash: Hash,
+    pub full_id: String,
+    pub score: f32,
+    pub blob: Option<BlobRef>,
 }

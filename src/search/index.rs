@@ -154,6 +154,9 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     r
 }
 
+/// Decompressed blocks of stored fields kept per segment (see [`SearchIndex::open_in`]).
+const STORE_BLOCKS_KEPT: usize = 8;
+
 /// The open index: one long-lived writer, batched commits.
 pub struct SearchIndex {
     dir: PathBuf,
@@ -205,7 +208,14 @@ impl SearchIndex {
         let directory = MmapDirectory::open(dir).map_err(|e| err(e.into()))?;
         let index = Index::open_or_create(directory, schema).map_err(err)?;
         analysis::register(index.tokenizers());
-        let reader = index.reader().map_err(err)?;
+        // A search reads the stored fields of its hits once, scattered over the store: a few
+        // decompressed blocks per segment are kept, not tantivy's default hundred (a long-lived
+        // app would hold megabytes of them for nothing).
+        let reader = index
+            .reader_builder()
+            .doc_store_cache_num_blocks(STORE_BLOCKS_KEPT)
+            .try_into()
+            .map_err(err)?;
         // Check that what is there can be read (a damaged segment fails here).
         let searcher = reader.searcher();
         for seg in searcher.segment_readers() {
