@@ -14,6 +14,7 @@ use crate::api::{
 };
 use crate::live;
 use crate::state::{AppState, Workspace};
+use crate::trim;
 
 /// How many of a customer's other tickets the ticket view lists.
 const OTHER_TICKETS: usize = 10;
@@ -24,12 +25,14 @@ pub(crate) async fn with_engine<T: Send + 'static>(
     work: impl FnOnce(&mut Engine) -> siphon::engine::Result<T> + Send + 'static,
 ) -> Answer<T> {
     let ws = ws.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    let answer = tauri::async_runtime::spawn_blocking(move || {
         let mut engine = ws.engine.blocking_lock();
         work(&mut engine).map_err(CommandError::from)
     })
     .await
-    .map_err(|e| CommandError::new("internal", e.to_string()))?
+    .map_err(|e| CommandError::new("internal", e.to_string()))?;
+    trim::after_work();
+    answer
 }
 
 fn info(state: &AppState, ws: &Workspace, engine: &Engine) -> siphon::engine::Result<AppInfo> {

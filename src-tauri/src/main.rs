@@ -16,6 +16,8 @@ mod painting;
 mod reports;
 mod schedule;
 mod state;
+mod trim;
+mod webkit;
 
 #[cfg(test)]
 mod tests;
@@ -202,6 +204,7 @@ fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
 
 fn main() -> std::process::ExitCode {
     painting::choose();
+    trim::tune_allocator();
     let args = Args::parse(std::env::args().skip(1));
     for arg in &args.unknown {
         eprintln!("siphon-app: ignoring unknown argument {arg:?}");
@@ -225,6 +228,7 @@ fn main() -> std::process::ExitCode {
     let result = builder(state)
         .setup(move |app| {
             let handle = app.handle().clone();
+            webkit::tune(app);
             let state = app.state::<AppState>();
             if let Err(e) = live::open_start(&handle, &state, demo) {
                 eprintln!("siphon-app: cannot open the workspace: {}", e.message);

@@ -1,0 +1,102 @@
+//! Giving memory back: once the engine is idle, and as the web view paints.
+//!
+//! Engine work runs on tokio's blocking threads, and glibc gives each thread that allocates
+//! under contention its own arena. What a search or a scrolled page allocated is freed when
+//! the answer is sent, but the freed pages stay in those arenas, counted against the app, until
+//! something asks for them back. A second after the last command, `malloc_trim` returns them
+//! to the system.
+//!
+//! The web view's painting threads allocate their tiles (a megabyte or so each) with the same
+//! malloc. glibc serves a block that large with its own mapping at first, but raises that
+//! threshold each time one is freed; after that the tiles come from the threads' arenas, and a
+//! scrolled list leaves those arenas holding every tile it ever painted. Fixing the threshold
+//! (and the size above which an arena's free top is returned) keeps large blocks in their own
+//! mappings, given back as soon as they are freed. The web view's processes inherit it from the
+//! environment; this process sets it with `mallopt`. A person's own `MALLOC_*` or
+//! `GLIBC_TUNABLES` settings win. Elsewhere (another libc, another OS) none of this applies.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Blocks this large or larger get their own mapping, returned when freed (glibc's initial
+/// threshold, kept from growing).
+const MMAP_THRESHOLD: usize = 128 * 1024;
+/// An arena's free top beyond this is returned to the system.
+const TRIM_THRESHOLD: usize = 512 * 1024;
+
+/// How long the engine must have been idle before its freed memory is given back.
+const IDLE: Duration = Duration::from_millis(1000);
+
+/// Bumped by every piece of engine work; a trim runs only if it has not moved while waiting.
+static WORK: AtomicU64 = AtomicU64::new(0);
+
+/// Notes that engine work just finished, and gives freed memory back once it has been idle
+/// for a second (later work pushes that back).
+pub fn after_work() {
+    let seen = WORK.fetch_add(1, Ordering::Relaxed) + 1;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(IDLE).await;
+        if WORK.load(Ordering::Relaxed) == seen {
+            let _ = tauri::async_runtime::spawn_blocking(release).await;
+        }
+    });
+}
+
+/// Returns the allocator's free pages to the system.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(
+    unsafe_code,
+    reason = "malloc_trim takes no pointers and only releases pages the allocator holds free"
+)]
+pub fn release() {
+    // SAFETY: glibc's malloc_trim locks each arena itself and touches only free chunks.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn release() {}
+
+/// Fixes malloc's thresholds for this process and, through the environment, for the web view's
+/// processes. Call it first in `main`, before any thread starts (it sets environment variables).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(
+    unsafe_code,
+    reason = "setting the environment is sound here: it runs first in main, on the only thread; \
+              mallopt takes plain integers"
+)]
+pub fn tune_allocator() {
+    let chosen = |name: &str| std::env::var_os(name).is_some();
+    if chosen("GLIBC_TUNABLES") {
+        return;
+    }
+    for (name, option, value) in [
+        (
+            "MALLOC_MMAP_THRESHOLD_",
+            libc::M_MMAP_THRESHOLD,
+            MMAP_THRESHOLD,
+        ),
+        (
+            "MALLOC_TRIM_THRESHOLD_",
+            libc::M_TRIM_THRESHOLD,
+            TRIM_THRESHOLD,
+        ),
+    ] {
+        if chosen(name) {
+            continue;
+        }
+        // SAFETY: called at the start of `main`, while this is the only thread; mallopt only
+        // changes the allocator's parameters.
+        unsafe {
+            std::env::set_var(name, value.to_string());
+            libc::mallopt(
+                option,
+                libc::c_int::try_from(value).unwrap_or(libc::c_int::MAX),
+            );
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn tune_allocator() {}
