@@ -126,6 +126,9 @@ pub struct ListInfo {
     pub total: usize,
     /// A search with words: best first, cut at `siphon::engine::SEARCH_LIMIT`.
     pub ranked: bool,
+    /// The list's first rows, as many as were asked for (what fills the screen), so that the
+    /// list shows without a second call.
+    pub rows: Vec<Row>,
 }
 
 /// Everything the ticket view shows.

@@ -16,6 +16,8 @@ use crate::live;
 use crate::state::{AppState, Workspace};
 use crate::trim;
 
+/// The most rows one call returns.
+const MAX_ROWS: usize = 500;
 /// How many of a customer's other tickets the ticket view lists.
 const OTHER_TICKETS: usize = 10;
 
@@ -184,15 +186,28 @@ pub async fn sidebar(state: State<'_, AppState>) -> Answer<Sidebar> {
     })
 }
 
-/// Opens a list (a view or a query) and says how long it is; rows come from `list_rows`.
+/// Opens a list (a view or a query) and says how long it is, with its `first` rows (at most a
+/// page); the rest come from `list_rows`.
 #[tauri::command]
 pub async fn list_open(
     state: State<'_, AppState>,
     source: siphon::engine::ListSource,
+    first: Option<usize>,
 ) -> Answer<ListInfo> {
     state.log_call("list_open");
     let ws = state.workspace()?;
-    let listing = with_engine(&ws, move |e| e.listing(&source)).await?;
+    let first = first.unwrap_or(0).min(MAX_ROWS);
+    let (listing, rows) = with_engine(&ws, move |e| {
+        let listing = e.listing(&source)?;
+        let ids = &listing.ids[..first.min(listing.ids.len())];
+        let rows = if ids.is_empty() {
+            Vec::new()
+        } else {
+            e.rows(ids, &listing)?
+        };
+        Ok((listing, rows))
+    })
+    .await?;
     let (total, ranked) = (listing.ids.len(), listing.ranked);
     let list = ws
         .lists
@@ -203,6 +218,7 @@ pub async fn list_open(
         list,
         total,
         ranked,
+        rows,
     })
 }
 
@@ -221,7 +237,9 @@ pub async fn list_rows(
         .map_err(|_| CommandError::new("internal", "lists poisoned"))?
         .get(list)
         .ok_or_else(|| CommandError::new("gone", "the list was closed; open it again"))?;
-    let end = start.saturating_add(count.min(500)).min(listing.ids.len());
+    let end = start
+        .saturating_add(count.min(MAX_ROWS))
+        .min(listing.ids.len());
     let ids = listing
         .ids
         .get(start.min(end)..end)

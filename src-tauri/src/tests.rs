@@ -259,7 +259,7 @@ fn commands_answer_through_the_ipc() {
     let list = call(
         &webview,
         "list_open",
-        json!({ "source": { "by": "view", "view": "open" } }),
+        json!({ "source": { "by": "view", "view": "open" }, "first": 3 }),
     )
     .unwrap();
     assert_eq!(list["total"].as_u64(), Some(open));
@@ -271,6 +271,10 @@ fn commands_answer_through_the_ipc() {
     .unwrap();
     let first = rows[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(rows.as_array().unwrap().len(), 5.min(open as usize));
+    // The first rows came with the list, the same as `list_rows` gives.
+    let came = list["rows"].as_array().unwrap();
+    assert_eq!(came.len(), 3.min(open as usize));
+    assert_eq!(came[..], rows.as_array().unwrap()[..came.len()]);
 
     // A change through the side panel's command: kind and status, then the row says so.
     let changed = call(

@@ -59,7 +59,12 @@ export type ListInfo = { list: number, total: number,
 /**
  * A search with words: best first, cut at `siphon::engine::SEARCH_LIMIT`.
  */
-ranked: boolean, };
+ranked: boolean, 
+/**
+ * The list's first rows, as many as were asked for (what fills the screen), so that the
+ * list shows without a second call.
+ */
+rows: Array<Row>, };
 
 export type TicketPage = { detail: TicketDetail, 
 /**

@@ -44,7 +44,7 @@ export const meSet = (name: string, email: string) => call<AppInfo>("me_set", { 
 export const accountTest = (input: AccountInput) => call<string[]>("account_test", { input });
 export const accountAdd = (input: AccountInput) => call<AppInfo>("account_add", { input });
 export const sidebar = () => call<Sidebar>("sidebar");
-export const listOpen = (source: ListSource) => call<ListInfo>("list_open", { source });
+export const listOpen = (source: ListSource, first = 0) => call<ListInfo>("list_open", { source, first });
 export const listRows = (list: number, start: number, count: number) =>
   call<Row[]>("list_rows", { list, start, count });
 export const ticketOpen = (id: string) => call<TicketPage>("ticket_open", { id });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Row } from "../api/bindings";
 
 /** The backend's list: `shift` new tickets ("n0", "n1" …) arrived above tickets t0, t1 … */
-const backend = vi.hoisted(() => ({ total: 1000, shift: 0, handle: 0 }));
+const backend = vi.hoisted(() => ({ total: 1000, shift: 0, handle: 0, calls: [] as string[] }));
 
 function row(id: string): Row {
   return {
@@ -30,9 +30,13 @@ function row(id: string): Row {
 
 vi.mock("@tauri-apps/api/core", () => ({
   invoke: vi.fn(async (command: string, args?: Record<string, unknown>) => {
+    backend.calls.push(command);
     if (command === "list_open") {
       if ((args?.source as { query?: string }).query === "(") throw { kind: "usage", message: "unclosed (\n(\n^" };
-      return { list: ++backend.handle, total: backend.total + backend.shift, ranked: false };
+      const total = backend.total + backend.shift;
+      const first = Math.min(total, (args?.first as number) ?? 0);
+      const rows = Array.from({ length: first }, (_, i) => row(i < backend.shift ? `n${i}` : `t${i - backend.shift}`));
+      return { list: ++backend.handle, total, ranked: false, rows };
     }
     if (command === "list_rows") {
       const start = args?.start as number;
@@ -115,6 +119,22 @@ describe("reopening a list in place", () => {
     await inbox.openSource({ by: "query", query: "(" });
     expect(state.searchError.value).toBe("unclosed (\n(\n^");
     expect(state.list.value).toBe(before);
+  });
+
+  it("shows a new list's first screenful with the list, without asking for its rows", async () => {
+    backend.shift = 0;
+    backend.calls = [];
+    await inbox.openSource({ by: "query", query: "invoice" });
+    expect(backend.calls).toEqual(["list_open"]);
+    const cache = state.list.value!.cache;
+    expect(cache.get(0)?.id).toBe("t0");
+    const screen = Math.ceil((inbox.listScroll.height || 800) / ROW_HEIGHT);
+    expect(cache.get(screen - 1)?.id).toBe(`t${screen - 1}`);
+    // The rest of the first page is still fetched when the list wants it.
+    cache.want([0]);
+    await settle();
+    expect(backend.calls).toEqual(["list_open", "list_rows"]);
+    expect(cache.get(99)?.id).toBe("t99");
   });
 
   it("remembers assignees seen in rows for suggestions", async () => {

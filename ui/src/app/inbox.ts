@@ -73,6 +73,12 @@ function makeCache(handle: number, total: number): PageCache<Row> {
 
 let opening = 0;
 
+/** The rows that fill the list's height, and the list's overscan below them. */
+function screenful(): number {
+  const height = listScroll.height || (typeof window === "undefined" ? 0 : window.innerHeight) || 800;
+  return Math.min(PAGE_SIZE, Math.ceil(height / ROW_HEIGHT) + 8);
+}
+
 /**
  * Opens a list. With `keep`, the current ticket stays current (found again near where it
  * was) and the scroll position follows it, so tickets arriving above don't move the page
@@ -90,7 +96,8 @@ export async function openSource(src: ListSource, opts: { keep?: boolean } = {})
   };
   let info;
   try {
-    info = await api.listOpen(src);
+    // A new list opens at its top: its first screenful comes with it.
+    info = await api.listOpen(src, opts.keep ? 0 : screenful());
   } catch (error) {
     if (mine !== opening) return;
     if (src.by === "query" && toCommandError(error).kind === "usage") searchError.value = toCommandError(error).message;
@@ -125,6 +132,10 @@ export async function openSource(src: ListSource, opts: { keep?: boolean } = {})
     }
   }
   const cache = makeCache(info.list, info.total);
+  if (info.rows?.length) {
+    noteAssignees(info.rows);
+    cache.seed(0, info.rows);
+  }
   if (near) cache.seed(near.start, near.rows);
   before.list?.cache.close();
   batch(() => {

@@ -36,6 +36,25 @@ describe("page cache", () => {
     expect(loaded).toEqual([0]);
   });
 
+  it("shows a seeded first screenful at once and still fetches its page whole", async () => {
+    const { calls, fetch } = manualFetch();
+    const cache = new PageCache({ total: 250, pageSize: 100, fetch });
+    cache.seed(0, [0, 1, 2, 3, 4]);
+    expect(cache.get(4)).toBe(4);
+    expect(cache.get(5)).toBeUndefined();
+    cache.want([0]);
+    expect(calls.map((c) => [c.start, c.count])).toEqual([[0, 100]]);
+    expect(cache.get(2)).toBe(2);
+    calls[0]!.resolve();
+    await settle();
+    expect(cache.get(99)).toBe(99);
+    cache.want([0]);
+    expect(calls).toHaveLength(1);
+    // A later seed of part of a page already held whole does not cut it back.
+    cache.seed(0, [0, 1]);
+    expect(cache.get(50)).toBe(50);
+  });
+
   it("asks for a short last page", async () => {
     const { calls, fetch } = manualFetch();
     const cache = new PageCache({ total: 250, pageSize: 100, fetch });

@@ -26,6 +26,8 @@ export class PageCache<T> {
   private readonly opts: PageCacheOptions<T>;
   /** Loaded pages; Map order is recency (oldest first). */
   private readonly pages = new Map<number, T[]>();
+  /** Pages held only in part (their first rows, seeded): shown, and fetched whole when wanted. */
+  private readonly partial = new Set<number>();
   private readonly inflight = new Set<number>();
   private wanted: number[] = [];
   private closed = false;
@@ -68,15 +70,23 @@ export class PageCache<T> {
 
   /**
    * Rows fetched elsewhere, from `start` on: every page they cover whole (or to the end of the
-   * list) is kept, so a reopened list shows its rows at once.
+   * list) is kept, so a reopened list shows its rows at once. A last page they cover only from
+   * its start is kept in part: its rows show, and the whole page is still fetched when wanted.
    */
   seed(start: number, rows: T[]): void {
     const end = Math.min(this.total, start + rows.length);
     for (let p = Math.ceil(start / this.pageSize); p * this.pageSize < end; p++) {
       const from = p * this.pageSize;
       const to = Math.min(from + this.pageSize, this.total);
-      if (to > end) break;
+      if (to > end) {
+        if (!this.pages.has(p)) {
+          this.pages.set(p, rows.slice(from - start, end - start));
+          this.partial.add(p);
+        }
+        break;
+      }
       this.pages.set(p, rows.slice(from - start, to - start));
+      this.partial.delete(p);
     }
     this.evict();
   }
@@ -124,7 +134,7 @@ export class PageCache<T> {
     const limit = this.opts.concurrency ?? 2;
     for (const page of this.wanted) {
       if (this.closed || this.inflight.size >= limit) return;
-      if (this.pages.has(page) || this.inflight.has(page)) continue;
+      if ((this.pages.has(page) && !this.partial.has(page)) || this.inflight.has(page)) continue;
       this.load(page);
     }
   }
@@ -138,6 +148,7 @@ export class PageCache<T> {
         this.inflight.delete(page);
         if (this.closed) return;
         this.pages.set(page, rows);
+        this.partial.delete(page);
         this.evict();
         this.opts.onLoad?.(page);
         this.pump();
@@ -155,7 +166,10 @@ export class PageCache<T> {
     const keep = new Set(this.wanted);
     for (const page of this.pages.keys()) {
       if (this.pages.size <= max) break;
-      if (!keep.has(page)) this.pages.delete(page);
+      if (!keep.has(page)) {
+        this.pages.delete(page);
+        this.partial.delete(page);
+      }
     }
   }
 }
