@@ -11,6 +11,9 @@ use tokio::sync::{Mutex, watch};
 
 use crate::api::{AccountSync, CommandError, SyncState};
 
+/// The store's metadata cache in the app: the pages being read (tickets opened, rows listed),
+/// not a sync's working set; sled's pages are read back from the page cache when needed.
+const STORE_CACHE_BYTES: u64 = 4 * 1024 * 1024;
 /// How many lists the app keeps for scrolling (the newest; older handles answer "gone").
 const KEPT_LISTS: usize = 8;
 
@@ -54,7 +57,9 @@ impl Workspace {
     pub fn open(paths: Paths, demo: bool) -> Arc<Workspace> {
         let (stop, _) = watch::channel(false);
         Arc::new(Workspace {
-            engine: Mutex::new(Engine::new(paths, "Siphon app")),
+            engine: Mutex::new(
+                Engine::new(paths, "Siphon app").with_store_cache(STORE_CACHE_BYTES),
+            ),
             demo,
             lists: std::sync::Mutex::new(Lists::default()),
             sync: std::sync::Mutex::new(BTreeMap::new()),

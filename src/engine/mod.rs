@@ -189,6 +189,8 @@ pub struct Engine {
     store: Option<Arc<Store>>,
     tickets: tickets::TicketState,
     search: Option<crate::search::index::SearchIndex>,
+    /// The store's metadata cache, in bytes.
+    store_cache: u64,
 }
 
 impl Engine {
@@ -200,7 +202,15 @@ impl Engine {
             store: None,
             tickets: tickets::TicketState::default(),
             search: None,
+            store_cache: crate::store::SLED_CACHE_BYTES,
         }
+    }
+
+    /// The same engine, keeping a store metadata cache of `bytes` (the desktop app, open for
+    /// hours, keeps a smaller one than a sync or an export).
+    pub fn with_store_cache(mut self, bytes: u64) -> Engine {
+        self.store_cache = bytes;
+        self
     }
 
     pub fn config(&self) -> Result<Config> {
@@ -212,7 +222,11 @@ impl Engine {
         if let Some(s) = &self.store {
             return Ok(s.clone());
         }
-        let s = Arc::new(Store::open(&self.paths.data_dir, &self.owner)?);
+        let s = Arc::new(Store::open_with_cache(
+            &self.paths.data_dir,
+            &self.owner,
+            self.store_cache,
+        )?);
         self.store = Some(s.clone());
         Ok(s)
     }

@@ -68,8 +68,9 @@ use crate::mail::Parsed;
 
 /// Bumped whenever the keyspace or a record changes shape.
 pub const SCHEMA_VERSION: u32 = 1;
-/// Bounded so that a 100k-message store stays well inside the memory budget.
-const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// The metadata cache of a store opened for a burst of work (a sync, an export): bounded so
+/// that a 100k-message store stays well inside the memory budget.
+pub const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 pub type Hash = [u8; 16];
 
@@ -292,6 +293,11 @@ pub fn content_hash(raw: &[u8]) -> Hash {
 impl Store {
     /// Opens (creating if needed) the store in `dir`, taking ownership of the data dir for `owner`.
     pub fn open(dir: &Path, owner: &str) -> Result<Store> {
+        Self::open_with_cache(dir, owner, SLED_CACHE_BYTES)
+    }
+
+    /// [`Store::open`] with a metadata cache of `cache_bytes` (a long-running app keeps less).
+    pub fn open_with_cache(dir: &Path, owner: &str, cache_bytes: u64) -> Result<Store> {
         let lock = DirLock::acquire(dir, owner)?;
         let db_err = |source| Error::Db {
             dir: dir.to_path_buf(),
@@ -299,7 +305,7 @@ impl Store {
         };
         let db = sled::Config::new()
             .path(dir.join("meta"))
-            .cache_capacity(SLED_CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .open()
             .map_err(db_err)?;
         match db.get(b"v").map_err(db_err)? {
