@@ -85,8 +85,15 @@ type Closest = { closest?: (s: string) => Element | null };
 export function wireFrame(frame: HTMLIFrameElement, layer: HTMLElement): () => void {
   const d = frame.contentDocument;
   if (!d) return () => {};
+  // The observer's first report repeats the size just measured: only a change lays the
+  // frame and its hotspots out again.
+  let laid = "";
   const update = () => {
-    frame.style.height = `${contentHeight(d)}px`;
+    const height = contentHeight(d);
+    const size = `${height}x${d.documentElement?.clientWidth ?? 0}`;
+    if (size === laid) return;
+    laid = size;
+    frame.style.height = `${height}px`;
     layHotspots(d, layer);
   };
   const linkOf = (e: Event): Element | null => (e.target as Closest | null)?.closest?.("a[href], area[href]") ?? null;
