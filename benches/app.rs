@@ -315,9 +315,14 @@ fn run(args: &Args) -> Result<bool> {
                         &format!("{:.1} ms", sp.p50),
                         "",
                         &format!(
-                            "{}; j + Enter to ticket-shown; the page arrived at {}",
+                            "{}; j + Enter to ticket-shown; the page arrived at {}; the view \
+                             was rendered at {}; its frames loaded at {}",
                             sp.text(),
-                            Spread::of(&opened.data).map_or_else(|| "-".to_string(), |d| d.text())
+                            Spread::of(&opened.data).map_or_else(|| "-".to_string(), |d| d.text()),
+                            Spread::of(&opened.rendered)
+                                .map_or_else(|| "-".to_string(), |d| d.text()),
+                            Spread::of(&opened.frames)
+                                .map_or_else(|| "-".to_string(), |d| d.text())
                         ),
                     );
                     targets.at_most("opening a ticket (p95)", 100.0, sp.p95, "ms");
@@ -592,6 +597,10 @@ fn write_mappings(f: &Footprint, path: &Path) {
     for p in std::iter::once(&f.app).chain(&f.webview) {
         let _ = writeln!(text, "{} (pid {}): PSS {}", p.name, p.pid, mb(p.pss_kb));
         for (what, kb) in memory::top_mappings(p.pid, 25).unwrap_or_default() {
+            let _ = writeln!(text, "  {:>10}  {what}", mb(kb));
+        }
+        let _ = writeln!(text, "  largest anonymous mappings:");
+        for (what, kb) in memory::largest_anonymous(p.pid, 12).unwrap_or_default() {
             let _ = writeln!(text, "  {:>10}  {what}", mb(kb));
         }
     }

@@ -236,3 +236,36 @@ pub fn top_mappings(pid: i32, n: usize) -> Result<Vec<(String, u64)>> {
     out.truncate(n);
     Ok(out)
 }
+
+/// The anonymous mappings holding the most of a process's PSS, each as its address range, its
+/// size (virtual) and its perms, with its PSS in KB: which allocator region the memory sits in
+/// (a JavaScript heap's reservation, malloc's arenas, a rendering buffer).
+pub fn largest_anonymous(pid: i32, n: usize) -> Result<Vec<(String, u64)>> {
+    let path = format!("/proc/{pid}/smaps");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    let mut out: Vec<(String, u64)> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        let first = parts.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            let perms = parts.next().unwrap_or_default().to_string();
+            let named = parts.nth(3).is_some();
+            current = (!named).then(|| {
+                let (a, b) = first.split_once('-').unwrap_or_default();
+                let size = u64::from_str_radix(b, 16)
+                    .unwrap_or(0)
+                    .saturating_sub(u64::from_str_radix(a, 16).unwrap_or(0));
+                format!("{first} {perms} {:.1} MB virtual", size as f64 / 1048576.0)
+            });
+        } else if first == "Pss:"
+            && let Some(what) = current.take()
+        {
+            let kb: u64 = parts.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            out.push((what, kb));
+        }
+    }
+    out.sort_by_key(|m| std::cmp::Reverse(m.1));
+    out.truncate(n);
+    Ok(out)
+}

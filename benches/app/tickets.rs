@@ -39,10 +39,15 @@ const check = () => {
   for (let i = before; i < marks.length; i++) {
     if (marks[i].startTime > t0) {
       const view = document.getElementById("ticket-view");
-      const data = performance.getEntriesByName("siphon:ticket-data").filter((m) => m.startTime > t0);
+      const at = (mark) => {
+        const m = performance.getEntriesByName(mark).filter((m) => m.startTime > t0);
+        return m.length ? m[0].startTime - t0 : null;
+      };
       done({
         ms: marks[i].startTime - t0,
-        data_ms: data.length ? data[0].startTime - t0 : null,
+        data_ms: at("siphon:ticket-data"),
+        rendered_ms: at("siphon:ticket-rendered"),
+        frames_ms: at("siphon:ticket-frames"),
         id: view ? view.dataset.id || null : null,
         messages: view ? view.querySelectorAll("iframe").length : 0,
       });
@@ -80,6 +85,10 @@ pub struct Opened {
     /// Of those, until the ticket's page arrived from the shell (the rest is the page's
     /// rendering and the frames' loading).
     pub data: Vec<f64>,
+    /// Of those, until the ticket view with its page was in the document, and until every
+    /// message's frame had loaded (the rest is the paint after).
+    pub rendered: Vec<f64>,
+    pub frames: Vec<f64>,
     /// Ticket ids in the order they opened.
     pub ids: Vec<String>,
     /// Messages (frames) of each ticket.
@@ -100,6 +109,10 @@ impl Opened {
             "runs_ms": self.times.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
             "page_arrived": Spread::of(&self.data).map(|s| s.json()),
             "page_arrived_ms": self.data.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
+            "rendered": Spread::of(&self.rendered).map(|s| s.json()),
+            "rendered_ms": self.rendered.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
+            "frames_loaded": Spread::of(&self.frames).map(|s| s.json()),
+            "frames_loaded_ms": self.frames.iter().map(|t| round2(*t)).collect::<Vec<_>>(),
             "ticket_ids": self.ids,
             "messages": self.messages,
             "failures": self.failures,
@@ -116,6 +129,8 @@ pub fn open_each(session: &Session, count: usize) -> Result<Opened> {
     let mut opened = Opened {
         times: Vec::new(),
         data: Vec::new(),
+        rendered: Vec::new(),
+        frames: Vec::new(),
         ids: Vec::new(),
         messages: Vec::new(),
         failures: Vec::new(),
@@ -129,6 +144,12 @@ pub fn open_each(session: &Session, count: usize) -> Result<Opened> {
                 opened.times.push(ms);
                 if let Some(d) = shown["data_ms"].as_f64() {
                     opened.data.push(d);
+                }
+                if let Some(r) = shown["rendered_ms"].as_f64() {
+                    opened.rendered.push(r);
+                }
+                if let Some(f) = shown["frames_ms"].as_f64() {
+                    opened.frames.push(f);
                 }
                 opened
                     .ids

@@ -20,6 +20,16 @@ export function markTicketData(): void {
   performance.mark("siphon:ticket-data");
 }
 
+/** The ticket view with its page is in the document (its frames start loading). */
+export function markTicketRendered(): void {
+  performance.mark("siphon:ticket-rendered");
+}
+
+/** Every message's frame of the open ticket has loaded and been sized. */
+export function markTicketFrames(): void {
+  performance.mark("siphon:ticket-frames");
+}
+
 export function markTicketShown(): void {
   performance.mark("siphon:ticket-shown");
 }

@@ -3,9 +3,9 @@
  * frame), the side panel on the right. `data-id` is set once the ticket has loaded.
  */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { TicketPage } from "../api/bindings";
-import { markTicketShown } from "../app/marks";
+import { markTicketFrames, markTicketRendered, markTicketShown } from "../app/marks";
 import { ticket } from "../app/state";
 import { closeTicket } from "../app/ticket";
 import { Composer } from "../compose/Composer";
@@ -23,9 +23,11 @@ function Conversation({ page }: { page: TicketPage }) {
     shown.current.add(id);
     if (!marked.current && messages.every((m) => shown.current.has(m.message_id))) {
       marked.current = true;
+      markTicketFrames();
       requestAnimationFrame(markTicketShown);
     }
   };
+  useLayoutEffect(markTicketRendered, []);
   useEffect(() => {
     if (messages.length === 0 && !marked.current) {
       marked.current = true;
