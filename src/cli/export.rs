@@ -179,16 +179,9 @@ pub fn run(engine: &mut Engine, args: ExportArgs) -> Result<ExitCode> {
             .and_then(|e| Format::parse(&e.to_string_lossy()))
             .ok_or_else(|| anyhow::anyhow!("give --format csv|xlsx|json"))?,
     };
-    let bar = crate::cli::progress("exporting tickets");
-    let done = engine.export(&period, format, &out, &|done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-        }
+    let done = crate::cli::with_progress("exporting tickets", |report| {
+        engine.export(&period, format, &out, report)
     })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);
     } else {

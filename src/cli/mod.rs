@@ -118,8 +118,24 @@ enum MessageCommand {
     },
 }
 
+/// Runs `work` with a progress bar on stderr (when it is a terminal) labelled `what`: `work`
+/// reports `(done, total)` through the callback it is given; the bar is cleared at the end.
+pub fn with_progress<T>(what: &str, work: impl FnOnce(&dyn Fn(usize, usize)) -> T) -> T {
+    let bar = progress(what);
+    let out = work(&|done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out
+}
+
 /// A progress bar on a terminal; `None` in a pipe.
-pub fn progress(what: &str) -> Option<indicatif::ProgressBar> {
+fn progress(what: &str) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return None;

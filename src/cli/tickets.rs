@@ -436,16 +436,8 @@ pub fn team(engine: &mut Engine, cmd: TeamCommand) -> Result<ExitCode> {
 pub fn reindex(engine: &mut Engine, json: bool) -> Result<ExitCode> {
     let r = engine.reindex()?;
     let started = std::time::Instant::now();
-    let bar = crate::cli::progress("indexing messages");
-    let indexed = engine.reindex_search(&|done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let indexed =
+        crate::cli::with_progress("indexing messages", |report| engine.reindex_search(report))?;
     let search_seconds = started.elapsed().as_secs_f64();
     if json {
         println!(
