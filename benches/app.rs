@@ -68,7 +68,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use siphon_testkit::desktop::Display;
 
-use common::{BaseArgs, Bench, SEED, Siphon, fmt_count, row, version_of};
+use common::{BaseArgs, Bench, SEED, fmt_count, row, version_of};
 use memory::{Footprint, mb, mb_f};
 use report::{Spread, round2};
 use targets::Targets;
@@ -183,12 +183,19 @@ fn run(args: &Args) -> Result<bool> {
     }
     let mut targets = Targets::new(messages);
 
-    let (dc, corpus) = common::serve_corpus(&bench, messages)?;
-    report["corpus"] = corpus.json();
-    let _ = writeln!(table, "{}", corpus.summary());
-    row(&mut table, "step", "figure", "memory", "");
-    let siphon = Siphon::new(bench.work.path().join("siphon-data"));
-    let (add, full) = siphon.add_and_sync(&bench, &dc, messages, &mut table, &mut report)?;
+    let common::Served {
+        dc,
+        siphon,
+        add,
+        full,
+        ..
+    } = common::serve_and_sync(
+        &bench,
+        messages,
+        ["figure", "memory"],
+        &mut table,
+        &mut report,
+    )?;
     if !add.success || !full.as_ref().is_some_and(|f| f.success) {
         bench.finish(&table, report, false, args.base.keep)?;
         return Ok(false);

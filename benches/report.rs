@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::json;
 
-use common::{BaseArgs, Bench, Runs, SEED, Siphon, Timed, fmt_bytes, fmt_count, fmt_rss, row};
+use common::{BaseArgs, Bench, Runs, SEED, Timed, fmt_bytes, fmt_count, fmt_rss, row};
 use targets::Targets;
 
 struct Args {
@@ -69,12 +69,19 @@ fn run(args: &Args) -> Result<bool> {
         "\nsiphon report benchmark: {} messages (seed {SEED}), export {FROM}..{TO}",
         fmt_count(messages)
     );
-    let (dc, corpus) = common::serve_corpus(&bench, messages)?;
-    report["corpus"] = corpus.json();
-    let _ = writeln!(table, "{}", corpus.summary());
-    row(&mut table, "step", "wall", "peak RSS", "");
-    let siphon = Siphon::new(bench.work.path().join("siphon-data"));
-    let (add, full) = siphon.add_and_sync(&bench, &dc, messages, &mut table, &mut report)?;
+    let common::Served {
+        dc,
+        siphon,
+        add,
+        full,
+        ..
+    } = common::serve_and_sync(
+        &bench,
+        messages,
+        ["wall", "peak RSS"],
+        &mut table,
+        &mut report,
+    )?;
     drop(dc);
     let mut ok = add.success;
     let mut targets = Targets::new(messages);

@@ -133,12 +133,19 @@ fn run(args: &Args) -> Result<bool> {
     );
     let mut targets = Targets::new(messages);
 
-    let (dc, corpus) = common::serve_corpus(&bench, messages)?;
-    report["corpus"] = corpus.json();
-    let _ = writeln!(table, "{}", corpus.summary());
-    row(&mut table, "step", "wall", "peak RSS", "");
-    let siphon = Siphon::new(bench.work.path().join("siphon-data"));
-    let (add, full) = siphon.add_and_sync(&bench, &dc, messages, &mut table, &mut report)?;
+    let common::Served {
+        dc,
+        corpus,
+        siphon,
+        add,
+        full,
+    } = common::serve_and_sync(
+        &bench,
+        messages,
+        ["wall", "peak RSS"],
+        &mut table,
+        &mut report,
+    )?;
     // Searching needs no server: free its memory and disk for what follows.
     drop(dc);
     let Some(full) = full.filter(|f| f.success) else {

@@ -12,6 +12,10 @@
 //! `cargo bench --bench sync -- [--messages N] [--noop-runs K] [--skip-siphon]
 //! [--skip-mbsync] [--keep]`
 
+#[allow(
+    dead_code,
+    reason = "the sync bench adds the account and syncs with its own timings"
+)]
 mod common;
 
 use std::fmt::Write as _;

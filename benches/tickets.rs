@@ -15,6 +15,10 @@
 //! `cargo bench --bench tickets -- [--messages N] [--runs K] [--skip-siphon] [--skip-notmuch]
 //! [--keep]`
 
+#[allow(
+    dead_code,
+    reason = "the tickets bench syncs with its own steps and notmuch beside"
+)]
 mod common;
 #[path = "tickets/notmuch.rs"]
 mod notmuch;

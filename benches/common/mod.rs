@@ -460,6 +460,40 @@ pub fn spec(messages: usize) -> corpus::Spec {
     }
 }
 
+/// A corpus on a fresh dovecot and a workspace synced from it (see [`serve_and_sync`]).
+pub struct Served {
+    pub dc: Dovecot,
+    pub corpus: Corpus,
+    pub siphon: Siphon,
+    pub add: Timed,
+    pub full: Option<Timed>,
+}
+
+/// Serves the corpus on a fresh dovecot (noted in `report` and `table`), starts the table's
+/// steps with the two figure columns `columns`, then adds the bench account to a new workspace
+/// and syncs it whole ([`Siphon::add_and_sync`]).
+pub fn serve_and_sync(
+    bench: &Bench,
+    messages: usize,
+    columns: [&str; 2],
+    table: &mut String,
+    report: &mut Value,
+) -> Result<Served> {
+    let (dc, corpus) = serve_corpus(bench, messages)?;
+    report["corpus"] = corpus.json();
+    let _ = writeln!(table, "{}", corpus.summary());
+    row(table, "step", columns[0], columns[1], "");
+    let siphon = Siphon::new(bench.work.path().join("siphon-data"));
+    let (add, full) = siphon.add_and_sync(bench, &dc, messages, table, report)?;
+    Ok(Served {
+        dc,
+        corpus,
+        siphon,
+        add,
+        full,
+    })
+}
+
 /// Starts dovecot, loads `messages` generated messages into the bench user's INBOX and Sent
 /// and warms the server.
 pub fn serve_corpus(bench: &Bench, messages: usize) -> Result<(Dovecot, Corpus)> {
