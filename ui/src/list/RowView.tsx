@@ -17,8 +17,8 @@ export interface RowProps {
   onClick: (index: number, e: MouseEvent) => void;
 }
 
-function Snippet({ row }: { row: Row }) {
-  if (row.highlights.length === 0) return <span class="snippet">{row.snippet}</span>;
+function Snippet({ row }: { row: Row | undefined }) {
+  if (!row || row.highlights.length === 0) return <span class="snippet">{row?.snippet ?? ""}</span>;
   return (
     <span class="snippet">
       {highlightSegments(row.snippet, row.highlights).map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : s.text))}
@@ -26,8 +26,8 @@ function Snippet({ row }: { row: Row }) {
   );
 }
 
-const PaperClip = () => (
-  <svg class="icon clip" viewBox="0 0 16 16" aria-label="has attachments" role="img">
+const PaperClip = ({ shown }: { shown: boolean }) => (
+  <svg class={shown ? "icon clip" : "icon clip absent"} viewBox="0 0 16 16" aria-label={shown ? "has attachments" : undefined} aria-hidden={shown ? undefined : "true"} role="img">
     <path
       d="M10.5 4.5 5.6 9.4a1.3 1.3 0 0 0 1.8 1.8l5-5a2.6 2.6 0 0 0-3.7-3.7l-5 5a3.9 3.9 0 0 0 5.5 5.5L13.5 9"
       fill="none"
@@ -58,61 +58,85 @@ export class RowSlot extends Component<RowProps> {
   }
 }
 
+/** Tag chips a row shows before "+N". */
+const TAG_SLOTS = 3;
+
+/**
+ * A row and its placeholder are the same elements: scrolling refills a slot's text and
+ * attributes and never builds or drops elements (what is absent is `hidden`), so a pass over
+ * the whole list leaves no garbage nodes behind and costs the page no new layout boxes.
+ */
 export function RowView({ index, top, row, current, selected, now, me, onClick }: RowProps) {
   const style = { transform: `translateY(${top}px)` };
-  if (!row) {
-    return (
-      <div class={current ? "row placeholder current" : "row placeholder"} data-index={index} style={style} aria-busy="true">
-        <span class="ph ph-a" />
-        <span class="ph ph-b" />
-      </div>
-    );
-  }
-  const classes = ["row", `status-${row.status}`];
+  const classes = ["row"];
+  if (row) {
+    classes.push(`status-${row.status}`);
+    if (selected) classes.push("selected");
+    if (row.unread) classes.push("unread");
+  } else classes.push("placeholder");
   if (current) classes.push("current");
-  if (selected) classes.push("selected");
-  if (row.unread) classes.push("unread");
-  const who = row.customer_name || row.customer || "Unknown sender";
+  const who = row ? row.customer_name || row.customer || "Unknown sender" : "";
+  const tags = row?.tags ?? [];
+  const kind = row?.kind;
+  const priority = row?.priority;
+  const impact = row?.impact;
   return (
     <div
-      id={current ? "row-current" : undefined}
+      id={current && row ? "row-current" : undefined}
       class={classes.join(" ")}
-      data-id={row.id}
+      data-id={row?.id}
       data-index={index}
-      role="option"
-      aria-selected={selected || current}
+      role={row ? "option" : undefined}
+      aria-selected={row ? selected || current : undefined}
+      aria-busy={row ? undefined : "true"}
       style={style}
-      onClick={(e) => onClick(index, e)}
+      onClick={row ? (e) => onClick(index, e) : undefined}
     >
-      <span class="unread-dot" aria-label={row.unread ? "unread" : undefined} />
-      <span class="customer" title={row.customer ?? undefined}>
+      <span class="unread-dot" aria-label={row?.unread ? "unread" : undefined} />
+      <span class="customer" title={row?.customer ?? undefined}>
         {who}
-        {row.messages > 1 && <span class="msg-count">{row.messages}</span>}
+        <span class="msg-count" hidden={!row || row.messages < 2}>
+          {row && row.messages > 1 ? row.messages : ""}
+        </span>
       </span>
       <span class="badges">
-        <span class={`badge status ${row.status}`}>{row.status}</span>
-        {row.not_a_ticket && <span class="badge">not a ticket</span>}
-        {row.kind && <span class={`badge kind ${row.kind}`}>{row.kind}</span>}
-        {row.priority && <span class={`badge priority ${row.priority}`}>{row.priority}</span>}
-        {row.impact && <span class="badge impact">{row.impact}</span>}
-        {row.tags.slice(0, 3).map((t) => (
-          <span key={t} class="badge tag-chip">
-            {t}
+        <span class={`badge status ${row?.status ?? ""}`} hidden={!row}>
+          {row?.status ?? ""}
+        </span>
+        <span class="badge" hidden={!row?.not_a_ticket}>
+          not a ticket
+        </span>
+        <span class={`badge kind ${kind ?? ""}`} hidden={!kind}>
+          {kind ?? ""}
+        </span>
+        <span class={`badge priority ${priority ?? ""}`} hidden={!priority}>
+          {priority ?? ""}
+        </span>
+        <span class="badge impact" hidden={!impact}>
+          {impact ?? ""}
+        </span>
+        {Array.from({ length: TAG_SLOTS }, (_, i) => (
+          <span class="badge tag-chip" hidden={i >= tags.length}>
+            {tags[i] ?? ""}
           </span>
         ))}
-        {row.tags.length > 3 && <span class="badge tag-chip more">+{row.tags.length - 3}</span>}
+        <span class="badge tag-chip more" hidden={tags.length <= TAG_SLOTS}>
+          {tags.length > TAG_SLOTS ? `+${tags.length - TAG_SLOTS}` : ""}
+        </span>
       </span>
-      <span class="assignee" title={row.assignee ?? "unassigned"}>
-        {row.assignee ? personName(row.assignee, me) : ""}
+      <span class="assignee" title={row ? (row.assignee ?? "unassigned") : undefined}>
+        {row?.assignee ? personName(row.assignee, me) : ""}
       </span>
-      <span class="age" title={fullDate(row.last_activity)}>
-        {age(row.last_activity, now)}
+      <span class="age" title={row ? fullDate(row.last_activity) : undefined}>
+        {row ? age(row.last_activity, now) : ""}
       </span>
       <span class="line2">
-        <span class="subject">{row.subject || "(no subject)"}</span>
+        <span class="subject">{row ? row.subject || "(no subject)" : ""}</span>
         <Snippet row={row} />
       </span>
-      {row.has_attachments ? <PaperClip /> : <span class="icon" />}
+      <PaperClip shown={!!row?.has_attachments} />
+      <span class="ph ph-a" />
+      <span class="ph ph-b" />
     </div>
   );
 }

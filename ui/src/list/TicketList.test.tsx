@@ -112,4 +112,24 @@ describe("ticket list with 100,000 tickets", () => {
     expect(starts).toContain(50_000);
     expect(starts.length).toBeLessThanOrEqual(3);
   });
+
+  it("refills the same elements while scrolling, through placeholders and rows that differ", async () => {
+    const list = root.querySelector<HTMLElement>("#ticket-list")!;
+    const before = new Set(root.querySelectorAll("#ticket-list *"));
+    // Kinds, names and unread marks differ from row to row; a far jump passes through
+    // placeholders before the page arrives.
+    for (const row of [50_003, 50_011, 70_000]) {
+      list.scrollTop = row * ROW_HEIGHT;
+      await act(() => {
+        list.dispatchEvent(new Event("scroll"));
+      });
+      await settle();
+    }
+    expect(root.querySelector('.row[data-id="t70000"]')).not.toBeNull();
+    const after = [...root.querySelectorAll("#ticket-list *")];
+    expect(after.filter((el) => !before.has(el)).map((el) => el.outerHTML)).toEqual([]);
+    // What a row does not have is hidden, not missing: t70000 has no kind, t70002 is a bug.
+    expect(root.querySelector('.row[data-id="t70000"] .badge.kind')?.hasAttribute("hidden")).toBe(true);
+    expect(root.querySelector('.row[data-id="t70002"] .badge.kind')?.textContent).toBe("bug");
+  });
 });
