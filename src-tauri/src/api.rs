@@ -135,8 +135,9 @@ pub struct ListInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TicketPage {
     pub detail: TicketDetail,
-    /// Each message made safe to show (remote images blocked), in the order of
-    /// `detail.messages`: the view needs no second round trip per message.
+    /// The messages the view shows open, made safe to show (remote images blocked): the first
+    /// and the latest, in the order of `detail.messages`. The ones between are folded until a
+    /// person opens them (`message_body`); a long thread opens at the speed of a short one.
     pub bodies: Vec<MessageBody>,
     /// The customer's other tickets, newest first.
     pub others: Vec<Row>,

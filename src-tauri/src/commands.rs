@@ -248,8 +248,9 @@ pub async fn list_rows(
     with_engine(&ws, move |e| e.rows(&ids, &listing)).await
 }
 
-/// A ticket with its conversation (each message made safe to show), notes, history and the
-/// customer's other tickets. It is marked read for this person just after the answer, so the
+/// A ticket with its conversation, notes, history and the customer's other tickets. The first
+/// message (what the customer asked) and the latest come made safe to show; the view folds the
+/// ones between to a line and fetches a body by `message_body` when it is unfolded. It is marked read for this person just after the answer, so the
 /// view never waits for the ticket index to be rewritten.
 #[tauri::command]
 pub async fn ticket_open(state: State<'_, AppState>, id: String) -> Answer<TicketPage> {
@@ -259,10 +260,13 @@ pub async fn ticket_open(state: State<'_, AppState>, id: String) -> Answer<Ticke
         let detail = e.ticket(&id, false)?;
         let full = e.find_ticket(&detail.ticket.id)?.full_id;
         let others = e.customer_tickets(&full, OTHER_TICKETS)?;
+        let last = detail.messages.len().saturating_sub(1);
         let bodies = detail
             .messages
             .iter()
-            .map(|m| e.message_body(&m.message_id, false))
+            .enumerate()
+            .filter(|(i, _)| *i == 0 || *i == last)
+            .map(|(_, m)| e.message_body(&m.message_id, false))
             .collect::<siphon::engine::Result<Vec<_>>>()?;
         Ok(TicketPage {
             detail,

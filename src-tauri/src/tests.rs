@@ -634,3 +634,57 @@ fn the_weekly_export_is_set_shown_and_turned_off_through_the_ipc() {
     let off = call(&webview, "export_schedule_set", json!({ "schedule": null })).unwrap();
     assert_eq!(off["schedule"], Value::Null, "{off}");
 }
+
+#[test]
+fn a_long_thread_opens_with_its_first_and_latest_messages_and_the_rest_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = demo_window(dir.path());
+    let mut long = None;
+    for view in ["open", "pending", "closed"] {
+        let list = call(
+            &webview,
+            "list_open",
+            json!({ "source": { "by": "view", "view": view }, "first": 500 }),
+        )
+        .unwrap();
+        long = list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["messages"].as_u64().unwrap() >= 3)
+            .map(|r| r["id"].as_str().unwrap().to_owned());
+        if long.is_some() {
+            break;
+        }
+    }
+    let id = long.expect("the demo has a thread of three messages or more");
+    let page = call(&webview, "ticket_open", json!({ "id": id })).unwrap();
+    let ids: Vec<&str> = page["detail"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() >= 3, "{ids:?}");
+    let bodies: Vec<&str> = page["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["message_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, [ids[0], ids[ids.len() - 1]]);
+    // A folded message's body comes when it is opened.
+    let middle = call(
+        &webview,
+        "message_body",
+        json!({ "messageId": ids[1], "loadImages": false }),
+    )
+    .unwrap();
+    assert_eq!(middle["message_id"], ids[1]);
+    assert!(
+        middle["rendered"]["document"]
+            .as_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+}

@@ -574,7 +574,25 @@ fn the_demo_opens_without_an_account_and_a_siphon_link_opens_its_ticket() {
     app.session
         .wait_for(".message iframe.message-body", WAIT)
         .unwrap();
+    // Three messages: the first and the latest open, the reply between folded to a line.
+    let folded = app.session.find_all(".message.folded").unwrap();
+    assert_eq!(folded.len(), 1);
+    let line = folded[0].property("textContent").unwrap();
+    assert!(
+        line.as_str().is_some_and(|t| t.contains("de Brindle")),
+        "{line:?}"
+    );
+    assert_eq!(app.session.find_all(".message iframe").unwrap().len(), 2);
     shot(&app.session, "13-demo-link-opened.png");
+    // `;` shows every message.
+    app.session.keys(";").unwrap();
+    app.session
+        .wait_until(WAIT, |s| {
+            s.find_all(".message iframe.message-body")
+                .is_ok_and(|f| f.len() == 3)
+                && s.exists(".message.folded").is_ok_and(|f| !f)
+        })
+        .expect("every message shown after ;");
 }
 
 /// Reports from the keyboard (g): the last 90 days hold all the demo's mail (dated relative to

@@ -68,8 +68,9 @@ rows: Array<Row>, };
 
 export type TicketPage = { detail: TicketDetail, 
 /**
- * Each message made safe to show (remote images blocked), in the order of
- * `detail.messages`: the view needs no second round trip per message.
+ * The messages the view shows open, made safe to show (remote images blocked): the first
+ * and the latest, in the order of `detail.messages`. The ones between are folded until a
+ * person opens them (`message_body`); a long thread opens at the speed of a short one.
  */
 bodies: Array<MessageBody>, 
 /**

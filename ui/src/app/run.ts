@@ -15,7 +15,7 @@ import {
   toggleSelect,
 } from "./inbox";
 import { clearSearch, focusSearch, saveSearch, searchFocused } from "./search";
-import { currentRow, info, knownAssignees, selected, sidebar, source, ticket } from "./state";
+import { currentRow, info, knownAssignees, selected, sidebar, source, ticket, unfoldAll } from "./state";
 import { closeTicket, openTicket } from "./ticket";
 import { closeComposer, openComposer, openOutbox, openTemplates, pickTemplate, sendDraft, undoSend } from "../compose/run";
 import { composer } from "../compose/state";
@@ -110,6 +110,9 @@ export function runAction(id: ActionId, targets?: string[] | null): void {
     }
     case "back":
       return back();
+    case "unfold-all":
+      if (ticket.value) unfoldAll.value++;
+      return;
     case "snooze": {
       const t = currentTargets();
       return prompt({

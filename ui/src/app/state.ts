@@ -50,6 +50,9 @@ export interface OpenTicket {
 
 export const ticket = signal<OpenTicket | null>(null);
 
+/** Bumped by "show every message": the open conversation unfolds all it folded. */
+export const unfoldAll = signal(0);
+
 /** Ticks every 30 s so ages ("3 min") stay true. */
 export const now = signal(Date.now());
 

@@ -8,6 +8,7 @@ export type ActionId =
   | "move-up"
   | "open"
   | "back"
+  | "unfold-all"
   | "close"
   | "pending"
   | "reopen"
@@ -67,6 +68,7 @@ export const ACTIONS: Action[] = [
   { id: "move-up", title: "Previous ticket", keys: "k", group: "Move" },
   { id: "open", title: "Open ticket", keys: "Enter", group: "Move" },
   { id: "back", title: "Back / close", keys: "Esc", group: "Move" },
+  { id: "unfold-all", title: "Show every message of the ticket", keys: ";", group: "Move" },
   { id: "close", title: "Close ticket", keys: "e", group: "Triage" },
   { id: "pending", title: "Mark pending", keys: "p", group: "Triage" },
   { id: "reopen", title: "Reopen ticket", keys: "Shift E", group: "Triage" },

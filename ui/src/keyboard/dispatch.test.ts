@@ -54,7 +54,7 @@ describe("keyboard dispatcher", () => {
   });
 
   it("maps single keys", () => {
-    expect(run([key("j"), key("e"), key("x"), key("J"), key("K"), key("/"), key("?"), key("Enter")]).map((r) => r[0])).toEqual([
+    expect(run([key("j"), key("e"), key("x"), key("J"), key("K"), key("/"), key("?"), key("Enter"), key(";")]).map((r) => r[0])).toEqual([
       "move-down",
       "close",
       "select",
@@ -63,6 +63,7 @@ describe("keyboard dispatcher", () => {
       "search",
       "shortcuts",
       "open",
+      "unfold-all",
     ]);
     expect(run([key("3")])[0]![0]).toBe("view-3");
     expect(run([key("y")])[0]![0]).toBeNull();

@@ -76,6 +76,7 @@ const KEYS: Record<string, ActionId> = {
   "/": "search",
   g: "reports",
   "?": "shortcuts",
+  ";": "unfold-all",
 };
 
 const none = (state: DispatchState): Dispatched => ({ action: null, targets: null, state });

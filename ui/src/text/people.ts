@@ -19,3 +19,9 @@ export function personName(address: string, me: Person | null | undefined): stri
   }
   return nameFromAddress(address) || address;
 }
+
+/** A From line's display name: `Ana Costa <ana@x.io>` → "Ana Costa"; a bare address stays. */
+export function senderName(from: string): string {
+  const m = /^\s*"?([^"<]*?)"?\s*<[^>]*>\s*$/.exec(from);
+  return m?.[1] || from.trim();
+}

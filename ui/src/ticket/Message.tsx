@@ -1,4 +1,7 @@
-/** One message of the conversation: who, when, the body in its frame, images, attachments. */
+/**
+ * One message of the conversation: who, when, the body in its frame, images, attachments; or,
+ * folded, one line (who, the start of the text, when) that opens it.
+ */
 
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/commands";
@@ -6,6 +9,7 @@ import type { AttachmentInfo, MessageBody, MessageLine } from "../api/bindings";
 import { showError } from "../app/toast";
 import { openComposer } from "../compose/run";
 import { openAttachment, startSave } from "../dialogs/Attachments";
+import { senderName } from "../text/people";
 import { fullDate } from "../text/time";
 import { makeFrame, wireFrame } from "./frame";
 
@@ -66,13 +70,16 @@ interface Props {
   line: MessageLine;
   /** The body as the ticket page brought it (images blocked); fetched when absent. */
   initial?: MessageBody;
+  /** Shown as one line; its body is fetched when it unfolds. */
+  folded: boolean;
   /** This message's image bar carries the #images-… ids (the first one blocked). */
   imageIds: boolean;
+  onUnfold: (messageId: string) => void;
   onShown: (messageId: string) => void;
   onBlocked: (messageId: string, blocked: boolean) => void;
 }
 
-export function Message({ line, initial, imageIds, onShown, onBlocked }: Props) {
+export function Message({ line, initial, folded, imageIds, onUnfold, onShown, onBlocked }: Props) {
   const [body, setBody] = useState<MessageBody | null>(initial ?? null);
   const [failed, setFailed] = useState(false);
   const id = line.message_id;
@@ -87,8 +94,8 @@ export function Message({ line, initial, imageIds, onShown, onBlocked }: Props) 
     }
   };
   useEffect(() => {
-    if (!initial) void load(false);
-  }, [id]);
+    if (!folded && !body) void load(false);
+  }, [id, folded]);
 
   const blocked = !!body && body.rendered.remote_images > 0 && !body.images_loaded;
   useEffect(() => onBlocked(id, blocked), [blocked]);
@@ -106,6 +113,22 @@ export function Message({ line, initial, imageIds, onShown, onBlocked }: Props) 
   const classes = ["message"];
   if (line.team) classes.push("team");
   if (line.automated) classes.push("automated");
+  if (folded) {
+    classes.push("folded");
+    return (
+      <article class={classes.join(" ")} data-message-id={id}>
+        <button type="button" class="message-unfold" title="Show this message" onClick={() => onUnfold(id)}>
+          <span class="from" title={line.from}>
+            {senderName(line.from)}
+          </span>
+          <span class="fold-snippet">{line.snippet}</span>
+          <time dateTime={line.date} title={line.date}>
+            {fullDate(line.date)}
+          </time>
+        </button>
+      </article>
+    );
+  }
   const n = body?.rendered.remote_images ?? 0;
   return (
     <article class={classes.join(" ")} data-message-id={id}>

@@ -1,27 +1,49 @@
 /**
  * #ticket-view: the open ticket. The conversation on the left (each message in its sandboxed
  * frame), the side panel on the right. `data-id` is set once the ticket has loaded.
+ *
+ * A conversation opens with the messages whose bodies came with the page (the first and the
+ * latest); the ones between are folded to a line, as a mail client folds a long thread, and
+ * open one by one (click, Enter) or all at once (`;`). A message once open stays open while the
+ * ticket is, even when new mail makes it no longer the latest.
  */
 
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { TicketPage } from "../api/bindings";
 import { markTicketFrames, markTicketRendered, markTicketShown } from "../app/marks";
-import { ticket } from "../app/state";
+import { ticket, unfoldAll } from "../app/state";
 import { closeTicket } from "../app/ticket";
 import { Composer } from "../compose/Composer";
 import { OutgoingList } from "../compose/Outgoing";
 import { Message } from "./Message";
 import { SidePanel } from "./SidePanel";
 
-function Conversation({ page }: { page: TicketPage }) {
+export function Conversation({ page }: { page: TicketPage }) {
   const messages = page.detail.messages;
+  const bodies = new Map(page.bodies.map((b) => [b.message_id, b]));
+  // Open: what came with a page of this ticket, and what a person unfolded.
+  const opened = useRef<Set<string> | null>(null);
+  if (!opened.current) opened.current = new Set(bodies.keys());
+  for (const id of bodies.keys()) opened.current.add(id);
+  const [, setUnfolded] = useState(0);
+  const allAt = useRef(unfoldAll.value);
+  if (unfoldAll.value !== allAt.current) {
+    allAt.current = unfoldAll.value;
+    for (const m of messages) opened.current.add(m.message_id);
+  }
+  const unfold = (id: string) => {
+    opened.current?.add(id);
+    setUnfolded((n) => n + 1);
+  };
+  // The ticket is on screen once every message it opened with is.
+  const firstOpen = useRef([...opened.current]);
   const shown = useRef(new Set<string>());
   const marked = useRef(false);
   const [blocked, setBlocked] = useState<ReadonlySet<string>>(new Set());
 
   const onShown = (id: string) => {
     shown.current.add(id);
-    if (!marked.current && messages.every((m) => shown.current.has(m.message_id))) {
+    if (!marked.current && firstOpen.current.every((m) => shown.current.has(m))) {
       marked.current = true;
       markTicketFrames();
       requestAnimationFrame(markTicketShown);
@@ -46,12 +68,14 @@ function Conversation({ page }: { page: TicketPage }) {
 
   return (
     <div class="conversation">
-      {messages.map((m, i) => (
+      {messages.map((m) => (
         <Message
           key={m.message_id}
           line={m}
-          initial={page.bodies[i]?.message_id === m.message_id ? page.bodies[i] : undefined}
+          initial={bodies.get(m.message_id)}
+          folded={!opened.current?.has(m.message_id)}
           imageIds={m.message_id === firstBlocked}
+          onUnfold={unfold}
           onShown={onShown}
           onBlocked={onBlocked}
         />
