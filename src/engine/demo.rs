@@ -815,6 +815,22 @@ mod tests {
     }
 
     #[test]
+    fn warming_the_search_opens_the_index_and_searches_still_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = super::super::Paths::resolve(Some(dir.path().to_path_buf())).unwrap();
+        let mut e = Engine::new(paths.clone(), "test");
+        e.import_demo().unwrap();
+        let expected = e.search("export", 50, false).unwrap();
+        assert!(!expected.is_empty());
+        drop(e);
+        let mut cold = Engine::new(paths, "test");
+        assert!(!cold.search_is_open());
+        cold.warm_search().unwrap();
+        assert!(cold.search_is_open());
+        assert_eq!(cold.search("export", 50, false).unwrap(), expected);
+    }
+
+    #[test]
     fn acts_come_minutes_after_their_conversation_and_the_act_before_never_after_now() {
         let s = script().unwrap();
         // Every act on a conversation of its own Message-ID, whose last message is an hour apart.

@@ -201,6 +201,19 @@ impl Engine {
             .ok_or_else(|| Error::Usage("no search index".into()))
     }
 
+    /// Opens the search index and runs one small query through it, so that the first search a
+    /// person types does not also pay for opening the index (its segments, readers and term
+    /// dictionaries). A long-running host calls it once its first screen is up; it indexes
+    /// whatever was stored and not yet searchable, as any search would.
+    pub fn warm_search(&mut self) -> Result<()> {
+        self.matches("support", 1, false, 0).map(drop)
+    }
+
+    /// Whether the search index is open in this engine.
+    pub fn search_is_open(&self) -> bool {
+        self.search.is_some()
+    }
+
     /// Indexes the messages stored since the last pass (all of them the first time).
     /// `progress(done, total)` is called as it goes. Returns how many were indexed.
     pub fn refresh_search(&mut self, progress: &dyn Fn(usize, usize)) -> Result<usize> {
