@@ -11,8 +11,9 @@
 //! threshold each time one is freed; after that the tiles come from the threads' arenas, and a
 //! scrolled list leaves those arenas holding every tile it ever painted. Fixing the threshold
 //! (and the size above which an arena's free top is returned) keeps large blocks in their own
-//! mappings, given back as soon as they are freed. The web view's processes inherit it from the
-//! environment; this process sets it with `mallopt`. A person's own `MALLOC_*` or
+//! mappings, given back as soon as they are freed. The web view's processes inherit these from
+//! the environment; this process sets them with `mallopt`, and keeps its engine threads to two
+//! arenas, not eight per core, so fewer half-empty heaps hold its freed pages. A person's own `MALLOC_*` or
 //! `GLIBC_TUNABLES` settings win. Elsewhere (another libc, another OS) none of this applies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +24,10 @@ use std::time::Duration;
 const MMAP_THRESHOLD: usize = 128 * 1024;
 /// An arena's free top beyond this is returned to the system.
 const TRIM_THRESHOLD: usize = 512 * 1024;
+/// Arenas of this process (not the web view's, whose painting threads need their own: shared,
+/// they held more memory and painted slower). glibc's default is eight per core, and each
+/// engine thread that ever met contention keeps its own, with its own free pages.
+const ARENA_MAX: libc::c_int = 2;
 
 /// How long the engine must have been idle before its freed memory is given back.
 const IDLE: Duration = Duration::from_millis(1000);
@@ -94,6 +99,12 @@ pub fn tune_allocator() {
                 option,
                 libc::c_int::try_from(value).unwrap_or(libc::c_int::MAX),
             );
+        }
+    }
+    if !chosen("MALLOC_ARENA_MAX") {
+        // SAFETY: as above; this process only, so nothing is exported.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, ARENA_MAX);
         }
     }
 }
