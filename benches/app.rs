@@ -30,7 +30,11 @@
 //! must be built first: `scripts/bench app` builds the UI and `target/release/siphon-app`.
 //!
 //! `cargo bench --bench app -- [--messages N] [--starts K] [--tickets M] [--online]
-//! [--app PATH] [--keep]`
+//! [--app PATH] [--keep] [--scroll-memory]`
+//!
+//! `--scroll-memory` also reads the processes' memory once a second while the list scrolls, to
+//! tell a climb from a plateau. Reading it walks the web process's mappings, which can delay
+//! its frames, so the frame gaps of such a run are not the ones to judge.
 
 #[allow(
     dead_code,
@@ -90,22 +94,25 @@ struct Args {
     tickets: usize,
     online: bool,
     app: PathBuf,
+    scroll_memory: bool,
 }
 
 fn parse_args() -> Result<Args> {
     let mut starts = 5;
     let mut tickets = 30;
     let mut online = false;
+    let mut scroll_memory = false;
     let mut app = None;
     let base = common::parse_args(
         "app",
         "cargo bench --bench app -- [--messages N] [--starts K] [--tickets M] [--online] \
-         [--app PATH] [--keep]",
+         [--app PATH] [--keep] [--scroll-memory]",
         |flag, it| {
             match flag {
                 "--starts" => starts = common::number(flag, it)?,
                 "--tickets" => tickets = common::number(flag, it)?,
                 "--online" => online = true,
+                "--scroll-memory" => scroll_memory = true,
                 "--app" => app = Some(PathBuf::from(it.next().context("--app needs a path")?)),
                 _ => return Ok(false),
             }
@@ -121,6 +128,7 @@ fn parse_args() -> Result<Args> {
         tickets,
         online,
         app: app.unwrap_or_else(default_app),
+        scroll_memory,
     })
 }
 
@@ -405,7 +413,16 @@ fn run(args: &Args) -> Result<bool> {
     stage("searches typed", &mut stages);
 
     bench.say("scrolling the list");
-    match scroll::scroll(s) {
+    // The memory while the list moves: whether it climbs with the distance or levels off.
+    let sample = || {
+        if !args.scroll_memory {
+            return Value::Null;
+        }
+        memory::footprint(app, &last.home()).map_or(Value::Null, |f| {
+            json!([memory::mb_f(f.app.pss_kb), memory::mb_f(f.webview_pss_kb())])
+        })
+    };
+    match scroll::scroll(s, sample) {
         Ok(scrolled) => {
             ok &= scroll_rows(&scrolled, &mut table, &mut targets);
             report["scroll"] = scrolled.report;
@@ -577,6 +594,30 @@ fn scroll_rows(scrolled: &scroll::Scrolled, table: &mut String, targets: &mut Ta
             scroll::GAP_LIMIT_MS,
             p.max,
             "ms",
+        );
+    }
+    // The web view's memory, once a second while the passes ran: a climb that never levels
+    // off is a leak; a plateau is what scrolling needs.
+    let web: Vec<f64> = scrolled.report["samples"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s[1].as_f64())
+        .collect();
+    if let (Some(first), Some(last)) = (web.first(), web.last()) {
+        let tenth = |i: usize| web[(i * (web.len() - 1)) / 10];
+        row(
+            table,
+            "  web view memory while scrolling",
+            &format!("{first:.0}→{last:.0} MB"),
+            "",
+            &format!(
+                "PSS once a second, at each tenth of the passes: {}",
+                (0..=10)
+                    .map(|i| format!("{:.0}", tenth(i)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         );
     }
     let settled = scrolled.settled();

@@ -281,8 +281,10 @@ impl Scrolled {
     }
 }
 
-/// Runs both passes and waits for their results.
-pub fn scroll(session: &Session) -> Result<Scrolled> {
+/// Runs both passes and waits for their results. `sample` is called at every poll (once a
+/// second) and its answers are kept in order under `"samples"`, e.g. the memory while the
+/// list moves.
+pub fn scroll(session: &Session, mut sample: impl FnMut() -> Value) -> Result<Scrolled> {
     let cfg = json!({
         "fullSeconds": FULL_PASS_SECONDS,
         "flickRows": FLICK_ROWS,
@@ -301,14 +303,17 @@ pub fn scroll(session: &Session) -> Result<Scrolled> {
     }
     // The flicks stop themselves after a minute, the full pass after 1.5 times its time.
     let deadline = Instant::now() + Duration::from_secs(FULL_PASS_SECONDS * 2 + 90);
+    let mut samples = Vec::new();
     loop {
         std::thread::sleep(POLL);
         let state = session
             .execute(RESULTS, &[])
             .context("asking for the scroll results")?;
+        samples.push(sample());
         if state["done"] == json!(true) {
             let mut report = state;
             report["view"] = view;
+            report["samples"] = json!(samples);
             return Ok(Scrolled { report });
         }
         if Instant::now() > deadline {
