@@ -233,6 +233,20 @@ impl Session {
              requestAnimationFrame(() => requestAnimationFrame(() => done()));",
             &[],
         );
+        // Without compositing (no GPU), WebKit answers a screenshot after the next paint, and a
+        // page at rest never paints again: keep one invisible pixel changing for a second.
+        let _ = self.execute(
+            "const dot = document.createElement('div');
+             dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;pointer-events:none';
+             document.documentElement.append(dot);
+             let n = 0;
+             const step = () => {
+               dot.style.opacity = n % 2 ? '0' : '0.004';
+               if (++n < 60) requestAnimationFrame(step); else dot.remove();
+             };
+             requestAnimationFrame(step);",
+            &[],
+        );
         let value = self.get("screenshot")?;
         let encoded = value
             .as_str()
