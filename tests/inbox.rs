@@ -163,26 +163,44 @@ fn arrivals_are_new_tickets_and_new_mail_on_mine_only() {
     };
     let on_mine = last_id(&mut e, &mine.id);
     let on_theirs = last_id(&mut e, &theirs.id);
-    let reply = |id: &str, parent: &str, from: &str| {
+    // Mail arriving now: the demo's own mail is dated up to the minute of its import.
+    let at = |minutes: i64| (chrono::Utc::now() + chrono::Duration::minutes(minutes)).to_rfc2822();
+    let reply = |id: &str, parent: &str, from: &str, date: &str| {
         format!(
-            "Message-ID: <{id}>\nDate: Tue, 24 Nov 2026 09:00:00 +0000\nFrom: {from}\nTo: support@brindle.example\nSubject: Re: follow-up\nIn-Reply-To: <{parent}>\nReferences: <{parent}>\n\nAny news?\n"
+            "Message-ID: <{id}>\nDate: {date}\nFrom: {from}\nTo: support@brindle.example\nSubject: Re: follow-up\nIn-Reply-To: <{parent}>\nReferences: <{parent}>\n\nAny news?\n"
         )
     };
     deliver(
         &mut e,
-        &reply("n1@x.example", &on_mine, "Someone <someone@x.example>"),
+        &reply(
+            "n1@x.example",
+            &on_mine,
+            "Someone <someone@x.example>",
+            &at(1),
+        ),
     );
     deliver(
         &mut e,
-        &reply("n2@x.example", &on_theirs, "Other <other@y.example>"),
+        &reply(
+            "n2@x.example",
+            &on_theirs,
+            "Other <other@y.example>",
+            &at(1),
+        ),
     );
     deliver(
         &mut e,
-        "Message-ID: <n3@new.example>\nDate: Tue, 24 Nov 2026 09:01:00 +0000\nFrom: New Customer <new@customer.example>\nTo: support@brindle.example\nSubject: Cannot find the export button\n\nWhere is it?\n",
+        &format!(
+            "Message-ID: <n3@new.example>\nDate: {}\nFrom: New Customer <new@customer.example>\nTo: support@brindle.example\nSubject: Cannot find the export button\n\nWhere is it?\n",
+            at(2)
+        ),
     );
     deliver(
         &mut e,
-        "Message-ID: <n4@brindle.example>\nDate: Tue, 24 Nov 2026 09:02:00 +0000\nFrom: Maya from Brindle <support@brindle.example>\nTo: someone@else.example\nSubject: A note from us\n\nHello from the team.\n",
+        &format!(
+            "Message-ID: <n4@brindle.example>\nDate: {}\nFrom: Maya from Brindle <support@brindle.example>\nTo: someone@else.example\nSubject: A note from us\n\nHello from the team.\n",
+            at(3)
+        ),
     );
     let arrivals = e.refresh_reporting().unwrap();
     let summary: Vec<(String, bool, bool)> = arrivals
