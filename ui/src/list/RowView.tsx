@@ -2,6 +2,7 @@
 
 import { Component } from "preact";
 import type { Person, Row } from "../api/bindings";
+import type { PageCache } from "./pages";
 import { highlightSegments } from "../text/highlight";
 import { personName } from "../text/people";
 import { age, fullDate } from "../text/time";
@@ -38,23 +39,77 @@ const PaperClip = ({ shown }: { shown: boolean }) => (
   </svg>
 );
 
-/** Re-renders only when what it shows changed (scrolling re-renders the list, not each row). */
-export class RowSlot extends Component<RowProps> {
-  override shouldComponentUpdate(next: RowProps): boolean {
-    const p = this.props;
-    return (
-      p.index !== next.index ||
-      p.row !== next.row ||
-      p.current !== next.current ||
-      p.selected !== next.selected ||
-      p.now !== next.now ||
-      p.me !== next.me ||
-      p.onClick !== next.onClick
-    );
+/**
+ * Which rows the list's slots show: rows `start` to `start + count`, row `i` in slot
+ * `i % count`. The list writes it as it scrolls; its slots read it when they render.
+ */
+export interface SlotView {
+  start: number;
+  count: number;
+}
+
+/** The row slot `slot` shows in `view`. */
+export function slotIndex(slot: number, view: SlotView): number {
+  const n = Math.max(1, view.count);
+  return view.start + ((((slot - view.start) % n) + n) % n);
+}
+
+export interface SlotProps {
+  slot: number;
+  view: SlotView;
+  /** The list's mounted slots, so a scroll can ask each one to follow. */
+  slots: Set<RowSlot>;
+  cache: PageCache<Row> | undefined;
+  rowHeight: number;
+  cursor: number;
+  selected: ReadonlySet<string>;
+  now: number;
+  me: Person | null | undefined;
+  onClick: (index: number, e: MouseEvent) => void;
+}
+
+/**
+ * One place in the list's window. A scroll does not re-render the list: it moves the window
+ * and each slot whose row changed re-renders itself (`follow`). The list re-renders (and with
+ * it every slot) only when what all rows depend on changes: a page arrived, the cursor, the
+ * selection, the clock.
+ *
+ * No slot skips a re-render of the list (no `shouldComponentUpdate`) on purpose. When a child
+ * skips, Preact hands its old subtree to the new parent, so each list render would link the
+ * renders before it to the ones after; the page's collector (WebKit's scans the stack
+ * conservatively) then kept every render of a long scroll alive from one stale pointer: a
+ * hundred megabytes and long collections over one pass of 25,000 rows.
+ */
+export class RowSlot extends Component<SlotProps> {
+  private shown = -1;
+
+  override componentDidMount(): void {
+    this.props.slots.add(this);
   }
 
-  override render(props: RowProps) {
-    return RowView(props);
+  override componentWillUnmount(): void {
+    this.props.slots.delete(this);
+  }
+
+  /** The window moved: re-render if this slot now shows another row. */
+  follow(): void {
+    if (slotIndex(this.props.slot, this.props.view) !== this.shown) this.forceUpdate();
+  }
+
+  override render(p: SlotProps) {
+    const index = slotIndex(p.slot, p.view);
+    this.shown = index;
+    const row = p.cache?.get(index);
+    return RowView({
+      index,
+      top: index * p.rowHeight,
+      row,
+      current: index === p.cursor,
+      selected: !!row && p.selected.has(row.id),
+      now: p.now,
+      me: p.me,
+      onClick: p.onClick,
+    });
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The ticket list, virtualised: a spacer as tall as every row, and only the rows in view (plus
- * an overscan) positioned inside it. It re-renders when the window of rows changes, not on
- * every scroll event, and asks the page cache for the pages the window needs.
+ * an overscan) positioned inside it, in a fixed set of slots. Scrolling moves the window and
+ * asks the page cache for the pages it needs; the slots whose row changed re-render
+ * themselves, and the list itself re-renders only when the number of slots or what every row
+ * depends on changes (see `RowSlot`).
  */
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
@@ -9,8 +11,8 @@ import { listScroll, selectRange, setCursor, toggleSelect } from "../app/inbox";
 import { markListPainted } from "../app/marks";
 import { cursor, cursorMoved, info, list, now, PAGE_SIZE, ROW_HEIGHT, rowsVersion, scrollRequest, selected } from "../app/state";
 import { openTicket } from "../app/ticket";
-import { RowSlot } from "./RowView";
-import { pagesOf, revealRow, rowWindow, type RowWindow } from "./window";
+import { RowSlot, type SlotView } from "./RowView";
+import { pagesOf, revealRow, rowWindow } from "./window";
 
 const OVERSCAN = 8;
 
@@ -28,17 +30,31 @@ export function TicketList() {
   const nowMs = now.value;
   const total = l?.info.total ?? 0;
   const ref = useRef<HTMLDivElement>(null);
-  const [win, setWin] = useState<RowWindow>({ start: 0, end: 0 });
+  const view = useRef<SlotView>({ start: 0, count: 0 }).current;
+  const slots = useRef(new Set<RowSlot>()).current;
+  const wantedFor = useRef<unknown>(null);
+  const [, setCount] = useState(0);
   const painted = useRef<unknown>(null);
 
+  // Reads the list from its signal, not from this render: the resize observer keeps the
+  // function of the render that made it.
   const measure = () => {
     const el = ref.current;
     const top = el?.scrollTop ?? 0;
     const height = viewportHeight(el);
     listScroll.top = top;
     listScroll.height = height;
-    const next = rowWindow({ scrollTop: top, height, rowHeight: ROW_HEIGHT, total, overscan: OVERSCAN });
-    setWin((w) => (w.start === next.start && w.end === next.end ? w : next));
+    const open = list.value;
+    const next = rowWindow({ scrollTop: top, height, rowHeight: ROW_HEIGHT, total: open?.info.total ?? 0, overscan: OVERSCAN });
+    const count = next.end - next.start;
+    if (next.start === view.start && count === view.count && wantedFor.current === open) return;
+    wantedFor.current = open;
+    open?.cache.want(pagesOf(next, PAGE_SIZE));
+    const resized = count !== view.count;
+    view.start = next.start;
+    view.count = count;
+    if (resized) setCount(count);
+    else for (const slot of slots) slot.follow();
   };
 
   // A new list, a new length, or a requested scroll position (a reopened list keeps its place).
@@ -71,12 +87,8 @@ export function TicketList() {
     return () => ro.disconnect();
   }, [total]);
 
-  useEffect(() => {
-    l?.cache.want(pagesOf(win, PAGE_SIZE));
-  }, [l, win.start, win.end]);
-
   // The first rows of this list are on screen: tell the benchmark (after the browser paints).
-  const firstShown = !!l && (total === 0 || l.cache.get(win.start) !== undefined) && win.end >= Math.min(total, 1);
+  const firstShown = !!l && (total === 0 || l.cache.get(view.start) !== undefined) && view.start + view.count >= Math.min(total, 1);
   useEffect(() => {
     if (l && firstShown && painted.current !== l) {
       painted.current = l;
@@ -97,21 +109,20 @@ export function TicketList() {
     }
   }, []);
 
-  // Keyed by slot, not by index: the window's rows always use the same set of keys, so
-  // scrolling moves and refills existing elements instead of creating new ones.
-  const end = Math.min(win.end, total);
-  const slots = Math.max(1, end - win.start);
+  // Keyed by slot, not by index: scrolling refills the same elements instead of creating new
+  // ones. The window may have moved since the last render; the slots follow it, not a copy.
   const rows = [];
-  for (let i = win.start; i < end; i++) {
-    const row = l?.cache.get(i);
+  for (let k = 0; k < Math.min(view.count, total); k++) {
     rows.push(
       <RowSlot
-        key={i % slots}
-        index={i}
-        top={i * ROW_HEIGHT}
-        row={row}
-        current={i === cur}
-        selected={!!row && sel.has(row.id)}
+        key={k}
+        slot={k}
+        view={view}
+        slots={slots}
+        cache={l?.cache}
+        rowHeight={ROW_HEIGHT}
+        cursor={cur}
+        selected={sel}
         now={nowMs}
         me={me}
         onClick={onClick}
