@@ -186,9 +186,9 @@ describe("ticket list with 100,000 tickets", () => {
       });
       await settle();
     };
+    let row = 20_000;
     try {
-      await scrollTo(20_000);
-      let row = 20_000;
+      await scrollTo(row);
       for (let step = 1; step <= 60; step++) {
         row += 9;
         phase = step === 1 ? "early" : step === 30 ? "middle" : "";
@@ -200,5 +200,12 @@ describe("ticket list with 100,000 tickets", () => {
     }
     expect(early.length).toBeGreaterThan(10);
     expect(pathTo(early, middle)).toBeNull();
+    // Slots that followed the scroll on their own show the rows of the window, each once.
+    const shown = [...root.querySelectorAll<HTMLElement>("#ticket-list .row")].map((r) => [Number(r.dataset.index), r.dataset.id]);
+    const indexes = shown.map(([i]) => i as number).sort((a, b) => a - b);
+    expect(indexes[0]).toBeLessThanOrEqual(row);
+    expect(indexes.at(-1)).toBeGreaterThan(row);
+    expect(indexes).toEqual(indexes.map((_, k) => indexes[0]! + k));
+    expect(shown.every(([i, id]) => id === `t${i}`)).toBe(true);
   });
 });
