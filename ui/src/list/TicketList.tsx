@@ -1,17 +1,18 @@
 /**
  * The ticket list, virtualised: a spacer as tall as every row, and only the rows in view (plus
- * an overscan) positioned inside it, in a fixed set of slots. Scrolling moves the window and
- * asks the page cache for the pages it needs; the slots whose row changed re-render
- * themselves, and the list itself re-renders only when the number of slots or what every row
- * depends on changes (see `RowSlot`).
+ * an overscan) positioned inside it, in a fixed set of slots. The slots' elements are written
+ * directly (`RowPool`), not rendered: a scroll moves the window, asks the page cache for the
+ * pages it needs and refills the slots whose row changed, without a render. The list renders
+ * when what every row depends on changes (a page arrived, the cursor, the selection, the
+ * clock) and then refills every slot, writing only what differs.
  */
 
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { listScroll, selectRange, setCursor, toggleSelect } from "../app/inbox";
 import { markListPainted } from "../app/marks";
 import { cursor, cursorMoved, info, list, now, PAGE_SIZE, ROW_HEIGHT, rowsVersion, scrollRequest, selected } from "../app/state";
 import { openTicket } from "../app/ticket";
-import { RowSlot, type SlotView } from "./RowView";
+import { type RowContext, RowPool, type SlotView } from "./rowDom";
 import { pagesOf, revealRow, rowWindow } from "./window";
 
 const OVERSCAN = 8;
@@ -21,20 +22,40 @@ function viewportHeight(el: HTMLElement | null): number {
   return el?.clientHeight || window.innerHeight || 800;
 }
 
+/** What the rows depend on now, read from the app's state (not from a render). */
+function rowContext(): RowContext {
+  const cache = list.peek()?.cache;
+  return {
+    row: (i) => cache?.get(i),
+    rowHeight: ROW_HEIGHT,
+    cursor: cursor.peek(),
+    selected: selected.peek(),
+    now: now.peek(),
+    me: info.peek()?.me,
+  };
+}
+
 export function TicketList() {
   const l = list.value;
+  // Subscribes this list to what its rows show; the rows read it from the state.
   void rowsVersion.value;
-  const cur = cursor.value;
-  const sel = selected.value;
-  const me = info.value?.me;
-  const nowMs = now.value;
+  void cursor.value;
+  void selected.value;
+  void info.value;
+  void now.value;
   const total = l?.info.total ?? 0;
   const ref = useRef<HTMLDivElement>(null);
+  const spacer = useRef<HTMLDivElement>(null);
   const view = useRef<SlotView>({ start: 0, count: 0 }).current;
-  const slots = useRef(new Set<RowSlot>()).current;
+  const pool = useRef<RowPool | null>(null);
   const wantedFor = useRef<unknown>(null);
-  const [, setCount] = useState(0);
   const painted = useRef<unknown>(null);
+
+  const fill = () => {
+    if (!spacer.current) return;
+    pool.current ??= new RowPool(spacer.current);
+    pool.current.show(view, list.peek()?.info.total ?? 0, rowContext());
+  };
 
   // Reads the list from its signal, not from this render: the resize observer keeps the
   // function of the render that made it.
@@ -44,17 +65,15 @@ export function TicketList() {
     const height = viewportHeight(el);
     listScroll.top = top;
     listScroll.height = height;
-    const open = list.value;
+    const open = list.peek();
     const next = rowWindow({ scrollTop: top, height, rowHeight: ROW_HEIGHT, total: open?.info.total ?? 0, overscan: OVERSCAN });
     const count = next.end - next.start;
     if (next.start === view.start && count === view.count && wantedFor.current === open) return;
     wantedFor.current = open;
     open?.cache.want(pagesOf(next, PAGE_SIZE));
-    const resized = count !== view.count;
     view.start = next.start;
     view.count = count;
-    if (resized) setCount(count);
-    else for (const slot of slots) slot.follow();
+    fill();
   };
 
   // A new list, a new length, or a requested scroll position (a reopened list keeps its place).
@@ -72,12 +91,15 @@ export function TicketList() {
     const el = ref.current;
     if (!el || total === 0) return;
     const height = viewportHeight(el);
-    const top = revealRow(cur, ROW_HEIGHT, el.scrollTop, height);
+    const top = revealRow(cursor.peek(), ROW_HEIGHT, el.scrollTop, height);
     if (top !== el.scrollTop) {
       el.scrollTop = top;
       measure();
     }
   }, [cursorMoved.value]);
+
+  // Every render: a page arrived, or the cursor, selection or clock moved.
+  useLayoutEffect(fill);
 
   useEffect(() => {
     const el = ref.current;
@@ -88,47 +110,30 @@ export function TicketList() {
   }, [total]);
 
   // The first rows of this list are on screen: tell the benchmark (after the browser paints).
-  const firstShown = !!l && (total === 0 || l.cache.get(view.start) !== undefined) && view.start + view.count >= Math.min(total, 1);
   useEffect(() => {
-    if (l && firstShown && painted.current !== l) {
+    const shown = !!l && (total === 0 || l.cache.get(view.start) !== undefined) && view.start + view.count >= Math.min(total, 1);
+    if (l && shown && painted.current !== l) {
       painted.current = l;
       const query = l.source.by === "query";
       requestAnimationFrame(() => markListPainted(query));
     }
   });
 
-  const onClick = useCallback((index: number, e: MouseEvent) => {
+  // One listener for every row: a row's index is on its element.
+  const onClick = useCallback((e: MouseEvent) => {
+    const el = (e.target as Element | null)?.closest<HTMLElement>(".row");
+    if (!el || el.classList.contains("placeholder")) return;
+    const index = Number(el.dataset.index);
     if (e.shiftKey) selectRange(index);
     else if (e.ctrlKey || e.metaKey) {
       setCursor(index);
       toggleSelect(index);
     } else {
       setCursor(index);
-      const row = list.value?.cache.get(index);
+      const row = list.peek()?.cache.get(index);
       if (row) void openTicket(row.id);
     }
   }, []);
-
-  // Keyed by slot, not by index: scrolling refills the same elements instead of creating new
-  // ones. The window may have moved since the last render; the slots follow it, not a copy.
-  const rows = [];
-  for (let k = 0; k < Math.min(view.count, total); k++) {
-    rows.push(
-      <RowSlot
-        key={k}
-        slot={k}
-        view={view}
-        slots={slots}
-        cache={l?.cache}
-        rowHeight={ROW_HEIGHT}
-        cursor={cur}
-        selected={sel}
-        now={nowMs}
-        me={me}
-        onClick={onClick}
-      />,
-    );
-  }
 
   return (
     <div
@@ -137,13 +142,13 @@ export function TicketList() {
       role="listbox"
       aria-label="Tickets"
       aria-multiselectable="true"
-      aria-activedescendant={rows.length ? "row-current" : undefined}
+      aria-activedescendant={total > 0 ? "row-current" : undefined}
       tabIndex={0}
       onScroll={measure}
+      onClick={onClick}
     >
-      <div class="spacer" style={{ height: `${total * ROW_HEIGHT}px` }}>
-        {rows}
-      </div>
+      {/* The rows inside are the pool's, never Preact's: this element has no children here. */}
+      <div class="spacer" ref={spacer} style={{ height: `${total * ROW_HEIGHT}px` }} />
       {l && total === 0 && (
         <p class="empty" id="list-empty">
           {l.source.by === "query" ? "No tickets match this search." : "Nothing here. Inbox zero."}
