@@ -202,6 +202,17 @@ fn arrivals_are_new_tickets_and_new_mail_on_mine_only() {
             at(3)
         ),
     );
+    // A customer whose clock runs years behind: the reply is dated before the whole thread,
+    // and is still a reply, not a new ticket.
+    deliver(
+        &mut e,
+        &reply(
+            "n5@x.example",
+            &on_theirs,
+            "Other <other@y.example>",
+            "Mon, 1 Jan 2001 09:00:00 +0000",
+        ),
+    );
     let arrivals = e.refresh_reporting().unwrap();
     let summary: Vec<(String, bool, bool)> = arrivals
         .iter()
@@ -221,4 +232,15 @@ fn arrivals_are_new_tickets_and_new_mail_on_mine_only() {
         "{summary:?}"
     );
     assert!(e.refresh_reporting().unwrap().is_empty(), "reported once");
+    // The early-dated reply is listed right after the message it answers, and the ticket
+    // keeps its subject and id.
+    let after = e.ticket(&theirs.id, false).unwrap();
+    let ids: Vec<&str> = after
+        .messages
+        .iter()
+        .map(|m| m.message_id.as_str())
+        .collect();
+    let at = |id: &str| ids.iter().position(|m| *m == id);
+    assert_eq!(at("n5@x.example"), at(&on_theirs).map(|i| i + 1), "{ids:?}");
+    assert_eq!(after.ticket.subject, theirs.subject);
 }

@@ -714,7 +714,10 @@ impl Engine {
                 (r.record.date, r.hash, line)
             })
             .collect();
-        messages.sort_by_key(|m| (m.0, m.1));
+        // The ticket's order: by date, each reply after the message it answers.
+        let place: HashMap<&Hash, usize> =
+            t.hashes.iter().enumerate().map(|(i, h)| (h, i)).collect();
+        messages.sort_by_key(|m| (place.get(&m.1).copied().unwrap_or(usize::MAX), m.0));
         let anchors: HashSet<&str> = t.message_ids.iter().map(String::as_str).collect();
         let mine: Vec<&Op> = ops
             .iter()

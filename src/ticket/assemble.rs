@@ -72,9 +72,10 @@ impl Settings {
 pub struct Conversation {
     /// Indexes into the message slice, in canonical order.
     pub members: Vec<usize>,
-    /// The Message-ID the ticket is named by: the first id its earliest message cites (the
-    /// conversation's start, even while that message itself has not arrived), else the earliest
-    /// message's own id. So the name holds when an earlier message turns up later.
+    /// The Message-ID the ticket is named by: the first id its first message cites (the
+    /// conversation's start, even while that message itself has not arrived), else the first
+    /// message's own id. So the name holds when an earlier message turns up later. The first
+    /// message is the earliest that cites no other member (see `starter`).
     pub root: String,
 }
 
@@ -217,7 +218,8 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
     let split_ids: HashSet<&str> = split.iter().map(|&i| mail[i].message_id.as_str()).collect();
     let mut taken: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(members.len());
-    for (first, members) in members {
+    for (_, members) in members {
+        let first = starter(mail, &members);
         let e = &mail[first];
         // A message whose id another, earlier message already carries is named apart.
         let own = if by_id[e.message_id.as_str()][0] == first {
@@ -238,6 +240,26 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
         out.push(Conversation { members, root });
     }
     out
+}
+
+/// The member that starts a conversation: the earliest that cites no other member. Dates are
+/// the senders' clocks, so a reply can be dated before the message it answers; it must not
+/// name the ticket. Where every member cites another (forged headers), the earliest.
+fn starter(mail: &[Mail], members: &[usize]) -> usize {
+    let cites_a_member = |i: usize| {
+        let m = &mail[i];
+        m.references
+            .iter()
+            .chain(&m.in_reply_to)
+            .filter(|id| **id != m.message_id)
+            .any(|id| members.iter().any(|&j| mail[j].message_id == *id))
+    };
+    members
+        .iter()
+        .copied()
+        .find(|&i| members.len() == 1 || !cites_a_member(i))
+        .or_else(|| members.first().copied())
+        .unwrap_or(0)
 }
 
 fn hex4(h: &[u8; 16]) -> String {

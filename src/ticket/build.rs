@@ -406,6 +406,52 @@ pub fn ops_of<'a>(msgs: &[&Mail], by_anchor: &HashMap<&str, Vec<&'a Op>>) -> Vec
     ops
 }
 
+/// Puts each message after the messages of its conversation that it cites, keeping date order
+/// otherwise. A Date header is the sender's clock: a reply from a machine whose clock runs
+/// behind is dated before the message it answers, and in date order alone it would start the
+/// ticket (its "Re:" subject, its sender, a "new ticket" notice when it arrives).
+fn causal_order(msgs: &mut Vec<&Mail>) {
+    if msgs.len() < 2 {
+        return;
+    }
+    let mut pos: HashMap<&str, usize> = HashMap::with_capacity(msgs.len());
+    for (i, m) in msgs.iter().enumerate() {
+        pos.entry(m.message_id.as_str()).or_insert(i);
+    }
+    let cited = |m: &Mail| -> Vec<usize> {
+        m.references
+            .iter()
+            .chain(&m.in_reply_to)
+            .filter(|id| **id != m.message_id)
+            .filter_map(|id| pos.get(id.as_str()).copied())
+            .collect()
+    };
+    let cites: Vec<Vec<usize>> = msgs.iter().map(|m| cited(m)).collect();
+    if cites
+        .iter()
+        .enumerate()
+        .all(|(i, c)| c.iter().all(|&j| j < i))
+    {
+        return;
+    }
+    // The earliest message whose cited messages are all placed; where citations form a
+    // cycle (forged or broken headers), the earliest left.
+    let mut placed = vec![false; msgs.len()];
+    let mut order = Vec::with_capacity(msgs.len());
+    while order.len() < msgs.len() {
+        let ready = |i: &usize| !placed[*i] && cites[*i].iter().all(|&j| placed[j] || j == *i);
+        let Some(next) = (0..msgs.len())
+            .find(ready)
+            .or_else(|| (0..msgs.len()).find(|&i| !placed[i]))
+        else {
+            break;
+        };
+        placed[next] = true;
+        order.push(msgs[next]);
+    }
+    *msgs = order;
+}
+
 fn build_one(
     mail: &[Mail],
     conv: &Conversation,
@@ -415,6 +461,7 @@ fn build_one(
 ) -> Option<Ticket> {
     let mut msgs: Vec<&Mail> = conv.members.iter().map(|&i| &mail[i]).collect();
     msgs.sort_by(|a, b| (a.date, &a.hash).cmp(&(b.date, &b.hash)));
+    causal_order(&mut msgs);
     let first = *msgs.first()?;
     let ops = ops_of(&msgs, ops_by_anchor);
     let decided: Decided = fold(ops.iter().copied());

@@ -127,6 +127,51 @@ fn the_ticket_keeps_its_name_when_its_first_message_arrives_late() {
 }
 
 #[test]
+fn a_reply_dated_before_the_message_it_answers_does_not_start_the_ticket() {
+    // The customer's clock runs two hours behind: the reply "c" is dated before "a", which it
+    // cites. The ticket still starts with "a": its subject, customer, name and first message.
+    let mut mail = thread();
+    mail[2].date = -2 * H;
+    mail[2].from = "ana.other@client.example".into();
+    canonical_order(&mut mail);
+    assert_eq!(mail[0].message_id, "c", "dates alone put the reply first");
+    let tickets = assemble(&mail, &[], &team(), 10 * H);
+    let t = tickets
+        .iter()
+        .find(|t| t.message_ids.contains(&"a".to_string()))
+        .unwrap();
+    assert_eq!(t.message_ids, ["a", "b", "c"]);
+    assert_eq!(t.subject, "Login fails");
+    assert_eq!(t.customer.as_deref(), Some("ana@client.example"));
+    assert_eq!(t.created, 0);
+    let on_time = assemble(
+        &{
+            let mut m = thread();
+            canonical_order(&mut m);
+            m
+        },
+        &[],
+        &team(),
+        10 * H,
+    );
+    let same = on_time.iter().find(|o| o.root == t.root).unwrap();
+    assert_eq!((&same.full_id, &same.subject), (&t.full_id, &t.subject));
+}
+
+#[test]
+fn citations_in_a_circle_fall_back_to_date_order() {
+    // Forged headers: "p" cites "q" and "q" cites "p". Neither can go first by citation.
+    let mut mail = vec![
+        msg("p", 0, &["q"], "Loop", "ana@client.example"),
+        msg("q", H, &["p"], "Re: Loop", "ana@client.example"),
+    ];
+    canonical_order(&mut mail);
+    let tickets = assemble(&mail, &[], &team(), 10 * H);
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0].message_ids, ["p", "q"]);
+}
+
+#[test]
 fn a_split_message_and_duplicate_ids_get_names_of_their_own() {
     let mut mail = thread();
     let split = op(Target::Anchor("b".into()), 10, Change::Split);
