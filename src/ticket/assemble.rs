@@ -118,13 +118,9 @@ pub fn canonical_order(mail: &mut [Mail]) {
     mail.sort_by_key(|m| (m.date, m.hash));
 }
 
-/// The ancestors a message cites, oldest first (References, then In-Reply-To).
+/// The oldest ancestor a message cites.
 fn first_cited(m: &Mail) -> Option<&str> {
-    m.references
-        .iter()
-        .chain(&m.in_reply_to)
-        .map(String::as_str)
-        .find(|id| *id != m.message_id)
+    m.cited().next()
 }
 
 /// The merge and split ops still in force, in (HLC, id) order.
@@ -167,11 +163,7 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
                 .cloned()
                 .collect(),
             // A message citing only itself (some clients do) carries no reference.
-            has_references: m
-                .references
-                .iter()
-                .chain(&m.in_reply_to)
-                .any(|id| *id != m.message_id),
+            has_references: m.cited().next().is_some(),
         })
         .collect();
     let mut label = join_by_subject(&meta, &conversations(&links));
@@ -247,12 +239,9 @@ pub fn group(mail: &[Mail], ops: &[Op], team: &Team) -> Vec<Conversation> {
 /// name the ticket. Where every member cites another (forged headers), the earliest.
 fn starter(mail: &[Mail], members: &[usize]) -> usize {
     let cites_a_member = |i: usize| {
-        let m = &mail[i];
-        m.references
-            .iter()
-            .chain(&m.in_reply_to)
-            .filter(|id| **id != m.message_id)
-            .any(|id| members.iter().any(|&j| mail[j].message_id == *id))
+        mail[i]
+            .cited()
+            .any(|id| members.iter().any(|&j| mail[j].message_id == id))
     };
     members
         .iter()

@@ -39,6 +39,17 @@ pub struct Mail {
     pub read: bool,
 }
 
+impl Mail {
+    /// The messages this one cites, oldest first (References, then In-Reply-To), itself aside.
+    pub fn cited(&self) -> impl Iterator<Item = &str> {
+        self.references
+            .iter()
+            .chain(&self.in_reply_to)
+            .map(String::as_str)
+            .filter(move |id| *id != self.message_id)
+    }
+}
+
 /// The team: its addresses, and its settings (themselves ops, so every machine agrees).
 #[derive(Clone, Debug, Default)]
 pub struct Team {
@@ -418,15 +429,10 @@ fn causal_order(msgs: &mut Vec<&Mail>) {
     for (i, m) in msgs.iter().enumerate() {
         pos.entry(m.message_id.as_str()).or_insert(i);
     }
-    let cited = |m: &Mail| -> Vec<usize> {
-        m.references
-            .iter()
-            .chain(&m.in_reply_to)
-            .filter(|id| **id != m.message_id)
-            .filter_map(|id| pos.get(id.as_str()).copied())
-            .collect()
-    };
-    let cites: Vec<Vec<usize>> = msgs.iter().map(|m| cited(m)).collect();
+    let cites: Vec<Vec<usize>> = msgs
+        .iter()
+        .map(|m| m.cited().filter_map(|id| pos.get(id).copied()).collect())
+        .collect();
     if cites
         .iter()
         .enumerate()
