@@ -163,6 +163,31 @@ describe("ticket list with 100,000 tickets", () => {
     expect(root.querySelector('.row[data-id="t70002"] .badge.kind')?.textContent).toBe("bug");
   });
 
+  it("selects with Ctrl and Shift clicks on any part of a row, and shows the selection", async () => {
+    const rows = () => [...root.querySelectorAll<HTMLElement>("#ticket-list .row:not(.placeholder)")].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    const [first, , third] = rows().slice(10);
+    const click = async (target: Element, init: MouseEventInit) => {
+      await act(() => {
+        target.dispatchEvent(new MouseEvent("click", { bubbles: true, ...init }));
+      });
+    };
+    // On the subject, not the row itself: one listener on the list finds the row.
+    await click(first!.querySelector(".subject")!, { ctrlKey: true });
+    expect(first!.classList.contains("selected")).toBe(true);
+    expect(first!.classList.contains("current")).toBe(true);
+    expect(first!.id).toBe("row-current");
+    await click(third!.querySelector(".age")!, { shiftKey: true });
+    const chosen = rows().filter((r) => r.classList.contains("selected")).map((r) => r.dataset.id);
+    const i = Number(first!.dataset.index);
+    expect(chosen).toEqual([`t${i}`, `t${i + 1}`, `t${i + 2}`]);
+    expect(third!.classList.contains("current")).toBe(true);
+    expect(first!.classList.contains("current")).toBe(false);
+    // Clearing the selection unmarks the rows, with no scroll in between.
+    const { clearSelection } = await import("../app/inbox");
+    await act(() => clearSelection());
+    expect(rows().some((r) => r.classList.contains("selected"))).toBe(false);
+  });
+
   it("renders nothing while scrolling, and leaves no later render reachable from an earlier one", async () => {
     // Rows are refilled in place: a scroll within fetched pages makes no vnode at all, and
     // the list renders only when a page arrives. WebKit's collector also keeps what a stale
