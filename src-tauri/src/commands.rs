@@ -26,14 +26,14 @@ pub(crate) async fn with_engine<T: Send + 'static>(
     ws: &Arc<Workspace>,
     work: impl FnOnce(&mut Engine) -> siphon::engine::Result<T> + Send + 'static,
 ) -> Answer<T> {
-    let ws = ws.clone();
+    let worker = ws.clone();
     let answer = tauri::async_runtime::spawn_blocking(move || {
-        let mut engine = ws.engine.blocking_lock();
+        let mut engine = worker.engine.blocking_lock();
         work(&mut engine).map_err(CommandError::from)
     })
     .await
     .map_err(|e| CommandError::new("internal", e.to_string()))?;
-    trim::after_work();
+    trim::after_work(ws);
     answer
 }
 

@@ -105,13 +105,14 @@ fn warm_search(ws: &Arc<Workspace>) {
     let ws = ws.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(WARM_AFTER).await;
+        let warming = ws.clone();
         let warmed = tauri::async_runtime::spawn_blocking(move || {
-            let mut engine = ws.engine.blocking_lock();
+            let mut engine = warming.engine.blocking_lock();
             engine.warm_search()
         })
         .await;
         match warmed {
-            Ok(Ok(())) => crate::trim::after_work(),
+            Ok(Ok(())) => crate::trim::after_work(&ws),
             Ok(Err(e)) => eprintln!("siphon-app: opening the search index: {e}"),
             Err(e) => eprintln!("siphon-app: opening the search index: {e}"),
         }

@@ -6,6 +6,12 @@
 //! something asks for them back. A second after the last command, `malloc_trim` returns them
 //! to the system.
 //!
+//! The search index is read through memory maps, and every page a search touched stays mapped
+//! into the app: after a few searches, tens of megabytes of the system's file cache counted as
+//! the app's own. Ten seconds after the last command, the engine lets go of them
+//! (`Engine::release_mapped_pages`); they stay cached, and the next search maps what it reads
+//! again (minor page faults, no disk reads while the cache holds them).
+//!
 //! The web view's painting threads allocate their tiles (a megabyte or so each) with the same
 //! malloc. glibc serves a block that large with its own mapping at first, but raises that
 //! threshold each time one is freed; after that the tiles come from the threads' arenas, and a
@@ -17,7 +23,10 @@
 //! `GLIBC_TUNABLES` settings win. Elsewhere (another libc, another OS) none of this applies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
+
+use crate::state::Workspace;
 
 /// Blocks this large or larger get their own mapping, returned when freed (glibc's initial
 /// threshold, kept from growing).
@@ -31,20 +40,40 @@ const ARENA_MAX: libc::c_int = 2;
 
 /// How long the engine must have been idle before its freed memory is given back.
 const IDLE: Duration = Duration::from_millis(1000);
+/// How long the engine must have been idle before it lets go of the index pages it mapped
+/// (longer: a person typing searches keeps them while they type).
+const MAPS_IDLE: Duration = Duration::from_secs(10);
 
 /// Bumped by every piece of engine work; a trim runs only if it has not moved while waiting.
 static WORK: AtomicU64 = AtomicU64::new(0);
 
-/// Notes that engine work just finished, and gives freed memory back once it has been idle
-/// for a second (later work pushes that back).
-pub fn after_work() {
+/// Notes that engine work on `ws` just finished: gives freed memory back once the engine has
+/// been idle for a second, and the index's mapped pages after ten (later work pushes both
+/// back).
+pub fn after_work(ws: &Arc<Workspace>) {
     let seen = WORK.fetch_add(1, Ordering::Relaxed) + 1;
+    let ws = Arc::downgrade(ws);
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(IDLE).await;
+        if WORK.load(Ordering::Relaxed) != seen {
+            return;
+        }
+        let _ = tauri::async_runtime::spawn_blocking(release).await;
+        tokio::time::sleep(MAPS_IDLE.saturating_sub(IDLE)).await;
         if WORK.load(Ordering::Relaxed) == seen {
-            let _ = tauri::async_runtime::spawn_blocking(release).await;
+            let _ = tauri::async_runtime::spawn_blocking(move || release_maps(&ws)).await;
         }
     });
+}
+
+/// Has the workspace's engine let go of its mapped index pages, unless the workspace is gone
+/// or the engine is busy (work that just started will come back here when it is done).
+fn release_maps(ws: &Weak<Workspace>) {
+    if let Some(ws) = ws.upgrade()
+        && let Ok(engine) = ws.engine.try_lock()
+    {
+        engine.release_mapped_pages();
+    }
 }
 
 /// Returns the allocator's free pages to the system.

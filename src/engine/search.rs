@@ -311,6 +311,15 @@ impl Engine {
                 .is_ok_and(|d| d.is_empty())
     }
 
+    /// Lets go of the search index's pages that searches mapped into this process (they stay
+    /// in the system's file cache; the next search maps what it reads again). For a
+    /// long-lived process once it is idle; returns the bytes of maps covered.
+    pub fn release_mapped_pages(&self) -> usize {
+        self.search
+            .as_ref()
+            .map_or(0, SearchIndex::release_mapped_pages)
+    }
+
     /// The search index without the store, when it opens whole; a fresh one (missing or
     /// damaged) needs the store to be refilled, and says so with None.
     fn search_index_to_read(&mut self) -> Result<Option<&mut SearchIndex>> {

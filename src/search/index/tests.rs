@@ -273,3 +273,32 @@ fn ties_are_broken_by_date_then_hash_not_by_place_in_the_index() {
         );
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_index_lets_go_of_its_mapped_pages_and_searches_the_same_after() {
+    let (dir, ix) = build();
+    let queries = [
+        "export",
+        "cloture",
+        "tagihan",
+        "from:acme.com",
+        "has:attachment",
+    ];
+    let before: Vec<Vec<u8>> = queries.iter().map(|q| found(&ix, q)).collect();
+    let search_dir = dir.path().join("search");
+    let resident = super::mapped::resident_under(&search_dir).expect("smaps readable");
+    assert!(resident > 0, "searching mapped none of the index's pages");
+
+    let covered = ix.release_mapped_pages();
+    assert!(
+        covered >= resident,
+        "covered {covered} of {resident} resident bytes"
+    );
+    assert_eq!(super::mapped::resident_under(&search_dir), Some(0));
+
+    // The next searches read the same files again, and find the same messages.
+    let after: Vec<Vec<u8>> = queries.iter().map(|q| found(&ix, q)).collect();
+    assert_eq!(after, before);
+    assert!(super::mapped::resident_under(&search_dir).unwrap() > 0);
+}
