@@ -258,6 +258,10 @@ async fn forward_progress<R: Runtime>(
 
 /// Every second: if mail was stored that is not yet a ticket (or not searchable), bring both up
 /// to date, tell the UI, and notify the person of new tickets and new mail on theirs.
+///
+/// Like a command, a background pass that did work (here, the outbox's and the schedule's)
+/// has the idle engine give its memory back afterwards (`trim::after_work`). A pass that found
+/// nothing to do does not: it would push the trim back every second, and it never comes.
 pub fn start_refresh<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
     let ws = ws.clone();
     let app = app.clone();
@@ -279,6 +283,7 @@ pub fn start_refresh<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
                 Ok(Ok(Some(arrivals))) => {
                     notify(&app, &ws, &arrivals).await;
                     let _ = app.emit(events::CHANGED, Changed { arrivals });
+                    crate::trim::after_work(&ws);
                 }
                 Ok(Ok(None)) => {}
                 Ok(Err(e)) => eprintln!("siphon-app: refresh: {e}"),
@@ -332,6 +337,7 @@ pub async fn flush_outbox<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>, r
         Ok(items) if items.is_empty() => {}
         Ok(items) => {
             let _ = app.emit(events::OUTBOX, OutboxChanged { items });
+            crate::trim::after_work(ws);
         }
         Err(e) => eprintln!("siphon-app: outbox: {e}"),
     }
@@ -362,6 +368,7 @@ pub fn start_schedule<R: Runtime>(app: &AppHandle<R>, ws: &Arc<Workspace>) {
             .await;
             match ran {
                 Ok(Ok(Some(done))) => {
+                    crate::trim::after_work(&ws);
                     failed = None;
                     let body = if done.late {
                         format!(

@@ -3,12 +3,13 @@
 //! Engine work runs on tokio's blocking threads, and glibc gives each thread that allocates
 //! under contention its own arena. What a search or a scrolled page allocated is freed when
 //! the answer is sent, but the freed pages stay in those arenas, counted against the app, until
-//! something asks for them back. A second after the last command, `malloc_trim` returns them
-//! to the system.
+//! something asks for them back. A second after the last engine work (a command, or a
+//! background pass that indexed new mail, sent the outbox or wrote the weekly export),
+//! `malloc_trim` returns them to the system.
 //!
 //! The search index is read through memory maps, and every page a search touched stays mapped
 //! into the app: after a few searches, tens of megabytes of the system's file cache counted as
-//! the app's own. Ten seconds after the last command, the engine lets go of them
+//! the app's own. Ten seconds after the last engine work, the engine lets go of them
 //! (`Engine::release_mapped_pages`); they stay cached, and the next search maps what it reads
 //! again (minor page faults, no disk reads while the cache holds them).
 //!
