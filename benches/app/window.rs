@@ -7,7 +7,7 @@
 //! ticket list has painted (or the first-run screen is up). The page is asked every 10 ms.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -28,6 +28,7 @@ return {
   ready: document.documentElement.dataset.ready === "1",
   list_painted_ms: list ? list.startTime : null,
   dom_content_loaded_ms: nav ? nav.domContentLoadedEventEnd : null,
+  time_origin_ms: performance.timeOrigin,
   welcome: !!document.getElementById("welcome"),
   list: !!document.getElementById("ticket-list"),
 };
@@ -69,6 +70,10 @@ pub struct Started {
     pub session: Duration,
     /// From asking for the session until the page said it was ready.
     pub ready: Duration,
+    /// From asking for the session until the page's navigation started (the page's
+    /// `performance.timeOrigin` against the wall clock at the launch): the app's own start
+    /// before the page, apart from the page's.
+    pub navigation: Option<Duration>,
     /// `siphon:list-painted`, in ms since the navigation started (None on the first-run screen).
     pub list_painted_ms: Option<f64>,
     pub dom_content_loaded_ms: Option<f64>,
@@ -79,6 +84,7 @@ impl Started {
         json!({
             "session_s": crate::common::secs(self.session),
             "ready_s": crate::common::secs(self.ready),
+            "navigation_s": self.navigation.map(crate::common::secs),
             "list_painted_ms": self.list_painted_ms.map(crate::report::round2),
             "dom_content_loaded_ms": self.dom_content_loaded_ms.map(crate::report::round2),
         })
@@ -98,6 +104,7 @@ pub fn launch(
         .to_str()
         .with_context(|| format!("{} is not UTF-8", data.display()))?;
     let start = Instant::now();
+    let launched = SystemTime::now();
     let session = app_session(&driver, app, &["--data-dir", data_arg])?;
     let session_at = start.elapsed();
     let window = Window { session, driver };
@@ -135,6 +142,10 @@ pub fn launch(
         session: session_at,
         ready,
         list_painted_ms: probe["list_painted_ms"].as_f64(),
+        navigation: probe["time_origin_ms"].as_f64().and_then(|origin| {
+            let launched = launched.duration_since(UNIX_EPOCH).ok()?.as_secs_f64() * 1e3;
+            Some(Duration::from_secs_f64((origin - launched).max(0.0) / 1e3))
+        }),
         dom_content_loaded_ms: probe["dom_content_loaded_ms"].as_f64(),
     };
     Ok((window, started))

@@ -479,11 +479,24 @@ pub fn serve_and_sync(
     table: &mut String,
     report: &mut Value,
 ) -> Result<Served> {
+    serve_prepare_and_sync(bench, messages, columns, table, report, |_| Ok(()))
+}
+
+/// [`serve_and_sync`], with `prepare` run on the new workspace before the account is added.
+pub fn serve_prepare_and_sync(
+    bench: &Bench,
+    messages: usize,
+    columns: [&str; 2],
+    table: &mut String,
+    report: &mut Value,
+    prepare: impl FnOnce(&Siphon) -> Result<()>,
+) -> Result<Served> {
     let (dc, corpus) = serve_corpus(bench, messages)?;
     report["corpus"] = corpus.json();
     let _ = writeln!(table, "{}", corpus.summary());
     row(table, "step", columns[0], columns[1], "");
     let siphon = Siphon::new(bench.work.path().join("siphon-data"));
+    prepare(&siphon)?;
     let (add, full) = siphon.add_and_sync(bench, &dc, messages, table, report)?;
     Ok(Served {
         dc,
