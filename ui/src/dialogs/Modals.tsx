@@ -26,7 +26,7 @@ function LinkConfirm({ url }: { url: string }) {
   };
   return (
     <Modal id="link-confirm" label="Open link?" onClose={closeModal}>
-      <p class="question">{linkQuestion(url)}</p>
+      <p class="link-question">{linkQuestion(url)}</p>
       <p class="link-target">
         <code>{url}</code>
       </p>

@@ -62,7 +62,9 @@ describe("a list row written into the DOM", () => {
     expect(q(dom, ".customer").getAttribute("title")).toBe("ana@example.com");
     expect(q(dom, ".customer").firstChild?.textContent).toBe("Ana Costa");
     expect(shown(dom, ".msg-count")).toEqual(["3"]);
-    expect(shown(dom, ".badge")).toEqual(["open", "bug", "high", "must-have", "billing", "eu", "vip", "+1"]);
+    // Out of a page there is nothing to measure: the estimate leaves room for one tag whole.
+    expect(shown(dom, ".badge")).toEqual(["open", "bug", "high", "must-have", "billing", "+3"]);
+    expect(q(dom, ".tag-chip.more").title).toBe("eu, vip, late");
     expect(q(dom, ".badge.kind").className).toBe("badge kind bug");
     expect(q(dom, ".assignee").textContent).toBe("Maya");
     expect(q(dom, ".age").textContent).not.toBe("");

@@ -12,6 +12,7 @@
 
 import type { Person, Row } from "../api/bindings";
 import { highlightSegments } from "../text/highlight";
+import { chipMetrics, tagsThatFit } from "./chips";
 import { personName } from "../text/people";
 import { age, fullDate } from "../text/time";
 
@@ -40,7 +41,7 @@ export interface RowContext {
   me: Person | null | undefined;
 }
 
-/** Tag chips a row shows before "+N". */
+/** Tag chips a row shows at most before "+N" (fewer when they do not fit). */
 export const TAG_SLOTS = 3;
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -112,6 +113,7 @@ export class RowDom {
   private readonly kind: Badge;
   private readonly priority: Badge;
   private readonly impact: Badge;
+  private readonly badges: HTMLSpanElement;
   private readonly tags: Badge[];
   private readonly more: Badge;
   private readonly assignee: HTMLSpanElement;
@@ -139,6 +141,7 @@ export class RowDom {
     [this.count, this.countText] = textSpan(this.customer, "msg-count");
     this.count.hidden = true;
     const badges = span(el, "badges");
+    this.badges = badges;
     this.status = new Badge(badges, "badge status");
     [this.notTicket] = textSpan(badges, "badge", "not a ticket");
     this.notTicket.hidden = true;
@@ -222,8 +225,11 @@ export class RowDom {
     this.priority.set(row?.priority);
     this.impact.set(row?.impact, false);
     const tags = row?.tags ?? [];
-    this.tags.forEach((chip, i) => chip.set(tags[i], false));
-    this.more.set(tags.length > TAG_SLOTS ? `+${tags.length - TAG_SLOTS}` : "", false);
+    const fit = row && tags.length > 0 ? this.tagsThatFit(row, tags) : 0;
+    this.tags.forEach((chip, i) => chip.set(i < fit ? tags[i] : undefined, false));
+    const rest = tags.slice(fit);
+    this.more.set(rest.length > 0 ? `+${rest.length}` : "", false);
+    setAttr(this.more.el, "title", rest.length > 0 ? rest.join(", ") : undefined);
     setAttr(this.assignee, "title", row ? (row.assignee ?? "unassigned") : undefined);
     setAttr(this.ageEl, "title", row ? fullDate(row.last_activity) : undefined);
     setText(this.subject, row ? row.subject || "(no subject)" : "");
@@ -232,6 +238,13 @@ export class RowDom {
     setAttr(this.clip, "class", clip ? "icon clip" : "icon clip absent");
     setAttr(this.clip, "aria-label", clip ? "has attachments" : undefined);
     setAttr(this.clip, "aria-hidden", clip ? undefined : "true");
+  }
+
+  /** How many of the row's tags fit whole beside its other badges. */
+  private tagsThatFit(row: Row, tags: readonly string[]): number {
+    const fixed = [row.status, row.not_a_ticket ? "not a ticket" : null, row.kind, row.priority, row.impact].filter((b): b is string => !!b);
+    const { width, room } = chipMetrics(this.badges);
+    return tagsThatFit(fixed, tags, TAG_SLOTS, room, width);
   }
 
   /** The snippet: one text node, or text and marks for a search's hits. */
