@@ -34,7 +34,7 @@ function chip(text: string, width: TextWidth): number {
  * a "+N" chip when some are left out.
  */
 export function tagsThatFit(fixed: readonly string[], tags: readonly string[], slots: number, room: number, width: TextWidth): number {
-  // Called for every row a scroll brings into view: sums as it goes, allocating nothing.
+  // Called for every row a scroll brings into view: sums as it goes, building no arrays.
   let used = 0;
   for (const f of fixed) used += (used > 0 ? GAP : 0) + chip(f, width);
   let shown = 0;
